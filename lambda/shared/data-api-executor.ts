@@ -113,14 +113,23 @@ export class DataApiExecutor implements SqlExecutor {
     await waitForStatement(this.client, id, this.options.statementName, this.wait);
   }
 
-  /** Submits the statements as one BatchExecuteStatement transaction and returns its id, without waiting. */
-  async submitTransaction(statements: readonly string[], params?: SqlParams): Promise<string> {
+  /**
+   * Submits the statements as one BatchExecuteStatement transaction and returns its id,
+   * without waiting. `as` overrides the statement name and gives a caller-chosen
+   * idempotency token (a resubmission with the same token starts nothing new).
+   */
+  async submitTransaction(
+    statements: readonly string[],
+    params?: SqlParams,
+    as?: { readonly statementName: string; readonly clientToken: string },
+  ): Promise<string> {
     checkSize(statements);
     const input = {
       ...this.target,
+      ...(as && { StatementName: as.statementName }),
       Sqls: [...statements],
       Parameters: toDataApiParameters(statements, params),
-      ClientToken: this.newToken(),
+      ClientToken: as?.clientToken ?? this.newToken(),
     };
     const submitted = await withThrottleRetry(
       () => this.client.send(new BatchExecuteStatementCommand(input)),

@@ -29,6 +29,20 @@ function failedError(described: DescribeStatementResponse): string | undefined {
   return index === undefined ? undefined : described.SubStatements?.[index]?.Error;
 }
 
+/** The error for a FAILED or ABORTED statement (for a batch: which statement failed). */
+export function statementFailure(
+  described: DescribeStatementResponse & { Status: 'FAILED' | 'ABORTED' },
+  statementName: string | undefined,
+): StatementFailedError {
+  return new StatementFailedError(
+    described.Id ?? 'unknown',
+    statementName,
+    described.Status,
+    failedError(described),
+    failedIndex(described),
+  );
+}
+
 /**
  * Polls DescribeStatement with capped exponential backoff until the statement ends.
  * FINISHED returns the description; FAILED and ABORTED throw a StatementFailedError
@@ -51,7 +65,7 @@ export async function waitForStatement(
         return described;
       case 'FAILED':
       case 'ABORTED':
-        throw new StatementFailedError(id, statementName, described.Status, failedError(described), failedIndex(described));
+        throw statementFailure({ ...described, Id: id, Status: described.Status }, statementName);
       default: {
         const delay = backoffDelay(attempt, options.poll);
         if (options.now() + delay > deadline) throw new StatementTimeoutError(id, statementName, described.Status);

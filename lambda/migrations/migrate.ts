@@ -1,0 +1,124 @@
+import { createHash } from 'node:crypto';
+import { ListStatementsCommand, type RedshiftDataClient, type StatementData } from '@aws-sdk/client-redshift-data';
+import { bootstrapStatements, planMigrations, recordStatements } from '../../pipeline/migrations.js';
+import { readMigrations, type Migration } from '../../pipeline/sql-files.js';
+import { withThrottleRetry, type ThrottleRetry } from '../shared/backoff.js';
+import { MAX_BATCH_STATEMENTS, type DataApiExecutor } from '../shared/data-api-executor.js';
+import { StatementFailedError } from '../shared/statement-errors.js';
+import { statementFailure } from '../shared/wait-for-statement.js';
+
+/** The warehouse schema: the only thing a permitted delete drops. */
+export const SCHEMA = 'streamflix';
+
+export interface MigrateDeps {
+  /** Executes the short bookkeeping reads and submits the migration batches. */
+  readonly executor: DataApiExecutor;
+  /** For ListStatements, which the executor does not wrap. */
+  readonly client: RedshiftDataClient;
+  readonly sqlDir: string;
+  readonly retry: ThrottleRetry;
+}
+
+/** A migration batch is named after the deployment request and the migration's version. */
+const runPrefix = (runToken: string): string => `streamflix-migrate-${runToken}-`;
+const batchName = (runToken: string, m: Migration): string => `${runPrefix(runToken)}${m.version}`;
+
+/** Same request, same migration, same text: same token, so a resubmission starts nothing new. */
+const batchToken = (runToken: string, m: Migration): string =>
+  createHash('sha256').update(`${runToken}\n${m.version}\n${m.checksum}`).digest('hex').slice(0, 64);
+
+/** A migration that could not be applied; its message names the file (it becomes the deploy's error). */
+export class MigrationFailedError extends Error {
+  override readonly name = 'MigrationFailedError';
+}
+
+async function appliedMigrations(deps: MigrateDeps) {
+  const rows = await deps.executor.query(`select version, checksum from ${SCHEMA}.schema_migrations`);
+  return rows.map((r) => ({ version: String(r.version), checksum: String(r.checksum) }));
+}
+
+/**
+ * What is left to apply. Throws MigrationChecksumError (naming the file) when an
+ * applied migration was edited.
+ */
+export async function pendingMigrations(deps: MigrateDeps, bootstrap: boolean): Promise<Migration[]> {
+  if (bootstrap) {
+    for (const sql of bootstrapStatements(deps.sqlDir)) await deps.executor.query(sql);
+  }
+  return planMigrations(readMigrations(deps.sqlDir), await appliedMigrations(deps));
+}
+
+/** Submits one migration and its schema_migrations record as one transaction. */
+export async function submitMigration(deps: MigrateDeps, runToken: string, m: Migration): Promise<string> {
+  const record = recordStatements();
+  if (m.statements.length + record.length > MAX_BATCH_STATEMENTS) {
+    throw new MigrationFailedError(
+      `${m.name} has ${m.statements.length} statements; a migration runs as one Data API transaction of at most ` +
+        `${MAX_BATCH_STATEMENTS - record.length} statements (plus its record). Split it into several files.`,
+    );
+  }
+  return deps.executor.submitTransaction(
+    [...m.statements, ...record],
+    { version: m.version, name: m.name, checksum: m.checksum },
+    { statementName: batchName(runToken, m), clientToken: batchToken(runToken, m) },
+  );
+}
+
+async function runStatements(deps: MigrateDeps, runToken: string): Promise<StatementData[]> {
+  const found: StatementData[] = [];
+  let nextToken: string | undefined;
+  do {
+    const token = nextToken;
+    const page = await withThrottleRetry(
+      () =>
+        deps.client.send(
+          new ListStatementsCommand({ StatementName: runPrefix(runToken), Status: 'ALL', RoleLevel: true, NextToken: token }),
+        ),
+      deps.retry,
+    );
+    found.push(...(page.Statements ?? []));
+    nextToken = page.NextToken;
+  } while (nextToken);
+  return found;
+}
+
+/** Says which file (and which of its statements) a failed batch was. */
+function describeFailure(failure: StatementFailedError, m: Migration | undefined, version: string): string {
+  if (!m) return `Migration ${version} failed: ${failure.redshiftError ?? failure.status}`;
+  const index = failure.failedStatementIndex;
+  const where =
+    index === undefined
+      ? ''
+      : index < m.statements.length
+        ? ` at statement ${index + 1} of the file`
+        : ' while recording it in schema_migrations';
+  return `Migration ${m.name} failed${where}: ${failure.redshiftError ?? failure.status}. Nothing of it was applied; fix it and deploy again.`;
+}
+
+export type Progress = { readonly done: true } | { readonly done: false; readonly running: string };
+
+/**
+ * One step of a deployment's migrations: a failed batch of this request throws (naming
+ * its file), a running one is waited for, otherwise the next pending migration is
+ * submitted; done when nothing is pending. Stateless between calls: progress is read
+ * back from schema_migrations and ListStatements, so a retried call is harmless.
+ */
+export async function advance(deps: MigrateDeps, runToken: string): Promise<Progress> {
+  const statements = await runStatements(deps, runToken);
+  const byVersion = new Map(readMigrations(deps.sqlDir).map((m) => [m.version, m]));
+  const failed = statements.find((s) => s.Status === 'FAILED' || s.Status === 'ABORTED');
+  if (failed?.Id) {
+    const described = await deps.executor.describe(failed.Id);
+    const status = described.Status === 'ABORTED' ? 'ABORTED' : 'FAILED';
+    const version = (failed.StatementName ?? '').slice(runPrefix(runToken).length);
+    throw new MigrationFailedError(
+      describeFailure(statementFailure({ ...described, Id: failed.Id, Status: status }, failed.StatementName), byVersion.get(version), version),
+    );
+  }
+  const running = statements.find((s) => s.Status === 'SUBMITTED' || s.Status === 'PICKED' || s.Status === 'STARTED');
+  if (running) return { done: false, running: running.StatementName ?? running.Id ?? 'unknown' };
+  const [next] = await pendingMigrations(deps, false);
+  if (!next) return { done: true };
+  await submitMigration(deps, runToken, next);
+  return { done: false, running: next.name };
+}

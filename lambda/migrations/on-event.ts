@@ -1,0 +1,40 @@
+import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
+import type { MigrationsDeps } from './deps.js';
+import { migrationsDepsFromEnv } from './deps.js';
+import { pendingMigrations, SCHEMA, submitMigration } from './migrate.js';
+
+/** What the Provider framework expects back from onEvent; passed on to isComplete. */
+export interface OnEventResponse {
+  readonly PhysicalResourceId: string;
+  readonly Data: { readonly RunToken: string; readonly Pending: string };
+}
+
+/** One schema per cluster and database: a stable id, so an Update never replaces (and deletes) it. */
+export const physicalId = (deps: MigrationsDeps): string =>
+  `${deps.config.clusterIdentifier}/${deps.config.database}/${SCHEMA}`;
+
+/**
+ * Create/Update: bootstraps schema_migrations, refuses an edited migration (the deploy
+ * fails with the file's name) and submits the first pending migration; isComplete
+ * follows it and submits the rest. Delete: leaves the data, unless this environment
+ * allows destroying it.
+ */
+export async function onEvent(event: CloudFormationCustomResourceEvent, deps: MigrationsDeps): Promise<OnEventResponse> {
+  const id = physicalId(deps);
+  const runToken = event.RequestId;
+  if (event.RequestType === 'Delete') {
+    // A delete of another id is CloudFormation cleaning up after a replacement (the
+    // cluster or database changed): that schema lives elsewhere and is not ours to drop.
+    if (deps.config.dropSchemaOnDelete && event.PhysicalResourceId === id) {
+      await deps.executor.query(`drop schema if exists ${SCHEMA} cascade`);
+    }
+    return { PhysicalResourceId: event.PhysicalResourceId, Data: { RunToken: runToken, Pending: '' } };
+  }
+  const pending = await pendingMigrations(deps, true);
+  const [first] = pending;
+  if (first) await submitMigration(deps, runToken, first);
+  return { PhysicalResourceId: id, Data: { RunToken: runToken, Pending: pending.map((m) => m.name).join(',') } };
+}
+
+export const handler = (event: CloudFormationCustomResourceEvent): Promise<OnEventResponse> =>
+  onEvent(event, migrationsDepsFromEnv());

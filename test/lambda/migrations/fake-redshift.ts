@@ -1,0 +1,95 @@
+import {
+  BatchExecuteStatementCommand,
+  DescribeStatementCommand,
+  ExecuteStatementCommand,
+  GetStatementResultCommand,
+  ListStatementsCommand,
+  type RedshiftDataClient,
+  type StatusString,
+  type SubStatementData,
+} from '@aws-sdk/client-redshift-data';
+import type { AwsClientStub } from 'aws-sdk-client-mock';
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** A fresh sql/ directory with a bootstrap, two migrations and a view. */
+export function sqlFixture(overrides: Record<string, string> = {}): string {
+  const dir = mkdtempSync(join(tmpdir(), 'sql-'));
+  const files: Record<string, string> = {
+    'migrations/V000__bootstrap.sql':
+      'create schema if not exists streamflix;\ncreate table if not exists streamflix.schema_migrations (version varchar(64), name varchar(256), checksum char(64), applied_at timestamp);\n',
+    'migrations/V001__dim_user.sql': 'create table if not exists streamflix.dim_user (user_key bigint);\n',
+    'migrations/V002__fact_viewing_session.sql':
+      'create table if not exists streamflix.fact_viewing_session (session_id varchar(64));\ncomment on table streamflix.fact_viewing_session is \'one row per session\';\n',
+    'views/rpt_daily.sql': 'create or replace view streamflix.rpt_daily as select 1 as one;\n',
+    ...overrides,
+  };
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(join(dir, name, '..'), { recursive: true });
+    writeFileSync(join(dir, name), text);
+  }
+  return dir;
+}
+
+interface Batch {
+  id: string;
+  name: string;
+  sqls: string[];
+  params: Record<string, string>;
+  status: StatusString;
+  subStatements?: SubStatementData[];
+}
+
+/**
+ * A tiny stand-in for the Data API over one schema_migrations table: a batch that
+ * finishes records its migration, as the real transaction would.
+ */
+export class FakeRedshift {
+  readonly applied = new Map<string, string>();
+  readonly batches: Batch[] = [];
+  readonly queries: string[] = [];
+  /** Status given to the next submitted batch, and its sub-statements for a failure. */
+  nextBatch: { status: StatusString; subStatements?: SubStatementData[] } = { status: 'FINISHED' };
+
+  constructor(mock: AwsClientStub<RedshiftDataClient>) {
+    mock.on(ExecuteStatementCommand).callsFake((input: { Sql: string }) => {
+      this.queries.push(input.Sql);
+      return { Id: `q${this.queries.length}` };
+    });
+    mock.on(DescribeStatementCommand).callsFake((input: { Id: string }) => {
+      const batch = this.batches.find((b) => b.id === input.Id);
+      if (batch) return { Id: batch.id, Status: batch.status, SubStatements: batch.subStatements };
+      const sql = this.queries[Number(input.Id.slice(1)) - 1] ?? '';
+      return { Id: input.Id, Status: 'FINISHED', HasResultSet: sql.startsWith('select') };
+    });
+    mock.on(GetStatementResultCommand).callsFake(() => ({
+      ColumnMetadata: [
+        { name: 'version', typeName: 'varchar' },
+        { name: 'checksum', typeName: 'bpchar' },
+      ],
+      Records: [...this.applied].map(([version, checksum]) => [{ stringValue: version }, { stringValue: checksum }]),
+    }));
+    mock.on(BatchExecuteStatementCommand).callsFake(
+      (input: { StatementName: string; Sqls: string[]; Parameters?: { name: string; value: string }[] }) => {
+        const params = Object.fromEntries((input.Parameters ?? []).map((p) => [p.name, p.value]));
+        const batch: Batch = {
+          id: `b${this.batches.length + 1}`,
+          name: input.StatementName,
+          sqls: input.Sqls,
+          params,
+          status: this.nextBatch.status,
+          subStatements: this.nextBatch.subStatements,
+        };
+        this.batches.push(batch);
+        if (batch.status === 'FINISHED') this.applied.set(params.version as string, params.checksum as string);
+        return { Id: batch.id };
+      },
+    );
+    mock.on(ListStatementsCommand).callsFake((input: { StatementName: string }) => ({
+      Statements: this.batches
+        .filter((b) => b.name.startsWith(input.StatementName))
+        .map((b) => ({ Id: b.id, StatementName: b.name, Status: b.status })),
+    }));
+  }
+}

@@ -1,0 +1,216 @@
+import 'aws-sdk-client-mock-vitest/extend';
+import {
+  BatchExecuteStatementCommand,
+  ExecuteStatementCommand,
+  RedshiftDataClient,
+} from '@aws-sdk/client-redshift-data';
+import { mockClient } from 'aws-sdk-client-mock';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { readMigrations } from '../../../pipeline/sql-files.js';
+import { DataApiExecutor } from '../../../lambda/shared/data-api-executor.js';
+import type { MigrationsDeps } from '../../../lambda/migrations/deps.js';
+import { isComplete } from '../../../lambda/migrations/is-complete.js';
+import { onEvent } from '../../../lambda/migrations/on-event.js';
+import { fakeTime } from '../fakes.js';
+import { FakeRedshift, sqlFixture } from './fake-redshift.js';
+
+const redshift = mockClient(RedshiftDataClient);
+const SECRET = 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:rs-admin-AbCdEf';
+
+let fake: FakeRedshift;
+let sqlDir: string;
+
+function deps(dropSchemaOnDelete = false): MigrationsDeps {
+  const time = fakeTime();
+  const client = new RedshiftDataClient({ region: 'eu-west-1' });
+  const config = { clusterIdentifier: 'streamflix-dev', database: 'streamflix', secretArn: SECRET, sqlDir, dropSchemaOnDelete };
+  const executor = new DataApiExecutor({ ...config, client, statementName: 'streamflix-schema-migrations', sleep: time.sleep, now: time.now });
+  const retry = { maxAttempts: 3, initialDelayMs: 1, maxDelayMs: 1, multiplier: 2, sleep: time.sleep };
+  return { config, client, executor, sqlDir, retry };
+}
+
+function event(type: 'Create' | 'Update' | 'Delete', physicalId = 'streamflix-dev/streamflix/streamflix'): CloudFormationCustomResourceEvent {
+  const base = {
+    ServiceToken: 'arn:aws:lambda:eu-west-1:111111111111:function:provider',
+    ResponseURL: 'https://example.invalid',
+    StackId: 'arn:aws:cloudformation:eu-west-1:111111111111:stack/warehouse/1',
+    RequestId: `req-${type.toLowerCase()}`,
+    LogicalResourceId: 'SchemaMigrations',
+    ResourceType: 'Custom::SchemaMigrations',
+    ResourceProperties: { ServiceToken: 'x' },
+  };
+  if (type === 'Create') return { ...base, RequestType: 'Create' };
+  if (type === 'Update') return { ...base, RequestType: 'Update', PhysicalResourceId: physicalId, OldResourceProperties: { ServiceToken: 'x' } };
+  return { ...base, RequestType: 'Delete', PhysicalResourceId: physicalId };
+}
+
+/** Runs a deployment to its end the way the Provider framework does. */
+async function deploy(type: 'Create' | 'Update' = 'Create', d = deps()): Promise<number> {
+  const response = await onEvent(event(type), d);
+  let calls = 0;
+  for (;;) {
+    calls += 1;
+    if ((await isComplete({ ...event(type), ...response }, d)).IsComplete) return calls;
+    if (calls > 20) throw new Error('isComplete never completed');
+  }
+}
+
+function markAllApplied(): void {
+  for (const m of readMigrations(sqlDir)) fake.applied.set(m.version, m.checksum);
+}
+
+beforeEach(() => {
+  redshift.reset();
+  fake = new FakeRedshift(redshift);
+  sqlDir = sqlFixture();
+});
+
+describe('schema migrations on create', () => {
+  it('bootstraps schema_migrations before reading it', async () => {
+    await onEvent(event('Create'), deps());
+    expect(fake.queries.slice(0, 3)).toEqual([
+      'create schema if not exists streamflix',
+      expect.stringContaining('create table if not exists streamflix.schema_migrations'),
+      'select version, checksum from streamflix.schema_migrations',
+    ]);
+  });
+
+  it('applies every migration in order, each as one batch with its record, then the views', async () => {
+    await deploy();
+    expect(fake.batches.map((b) => b.name)).toEqual([
+      'streamflix-migrate-req-create-000',
+      'streamflix-migrate-req-create-001',
+      'streamflix-migrate-req-create-002',
+      'streamflix-migrate-req-create-R__rpt_daily',
+    ]);
+    expect(fake.applied.size).toBe(4);
+  });
+
+  it('sends the exact batch: this cluster, database and secret, the file statements, then the record', async () => {
+    await deploy();
+    const v002 = readMigrations(sqlDir)[2];
+    expect(redshift).toHaveReceivedCommandWith(BatchExecuteStatementCommand, {
+      ClusterIdentifier: 'streamflix-dev',
+      Database: 'streamflix',
+      SecretArn: SECRET,
+      StatementName: 'streamflix-migrate-req-create-002',
+      Sqls: [
+        'create table if not exists streamflix.fact_viewing_session (session_id varchar(64))',
+        "comment on table streamflix.fact_viewing_session is 'one row per session'",
+        'delete from streamflix.schema_migrations where version = :version',
+        'insert into streamflix.schema_migrations (version, name, checksum, applied_at) values (:version, :name, :checksum, getdate())',
+      ],
+      Parameters: [
+        { name: 'version', value: '002' },
+        { name: 'name', value: 'V002__fact_viewing_session.sql' },
+        { name: 'checksum', value: v002?.checksum },
+      ],
+    });
+  });
+
+  it('waits while a migration is still running and submits nothing more', async () => {
+    fake.nextBatch = { status: 'STARTED' };
+    const d = deps();
+    const response = await onEvent(event('Create'), d);
+    expect(await isComplete({ ...event('Create'), ...response }, d)).toEqual({ IsComplete: false });
+    expect(redshift).toHaveReceivedCommandTimes(BatchExecuteStatementCommand, 1);
+  });
+});
+
+describe('schema migrations on redeploy', () => {
+  it('does nothing when no file is new', async () => {
+    markAllApplied();
+    const calls = await deploy('Update');
+    expect(calls).toBe(1);
+    expect(redshift).not.toHaveReceivedCommand(BatchExecuteStatementCommand);
+  });
+
+  it('applies only the new file', async () => {
+    markAllApplied();
+    writeFileSync(join(sqlDir, 'migrations/V003__dim_device.sql'), 'create table if not exists streamflix.dim_device (device_key bigint);\n');
+    await deploy('Update');
+    expect(fake.batches.map((b) => b.params.name)).toEqual(['V003__dim_device.sql']);
+  });
+
+  it('re-applies an edited view', async () => {
+    markAllApplied();
+    writeFileSync(join(sqlDir, 'views/rpt_daily.sql'), 'create or replace view streamflix.rpt_daily as select 2 as two;\n');
+    await deploy('Update');
+    expect(fake.batches.map((b) => b.params.name)).toEqual(['rpt_daily.sql']);
+  });
+
+  it('refuses an edited migration that was already applied, naming the file, and submits nothing', async () => {
+    markAllApplied();
+    writeFileSync(join(sqlDir, 'migrations/V001__dim_user.sql'), 'create table if not exists streamflix.dim_user (user_key int);\n');
+    await expect(onEvent(event('Update'), deps())).rejects.toThrow(/V001__dim_user\.sql/);
+    expect(redshift).not.toHaveReceivedCommand(BatchExecuteStatementCommand);
+  });
+});
+
+describe('a failing migration', () => {
+  it('fails the deploy naming the file and the statement, with the Redshift error', async () => {
+    fake.applied.set('000', readMigrations(sqlDir)[0]?.checksum as string);
+    fake.applied.set('001', readMigrations(sqlDir)[1]?.checksum as string);
+    fake.nextBatch = {
+      status: 'FAILED',
+      subStatements: [
+        { Id: 'b1:1', Status: 'FINISHED' },
+        { Id: 'b1:2', Status: 'FAILED', Error: 'ERROR: syntax error at or near "comment"' },
+        { Id: 'b1:3', Status: 'ABORTED' },
+        { Id: 'b1:4', Status: 'ABORTED' },
+      ],
+    };
+    await expect(deploy('Update')).rejects.toThrow(
+      'Migration V002__fact_viewing_session.sql failed at statement 2 of the file: ERROR: syntax error at or near "comment"',
+    );
+    expect(fake.applied.has('002')).toBe(false);
+  });
+
+  it('says when the record, not the file, failed', async () => {
+    fake.nextBatch = {
+      status: 'FAILED',
+      subStatements: [
+        { Id: 'b1:1', Status: 'FINISHED' },
+        { Id: 'b1:2', Status: 'FINISHED' },
+        { Id: 'b1:3', Status: 'FAILED', Error: 'ERROR: permission denied' },
+      ],
+    };
+    await expect(deploy()).rejects.toThrow(/V000__bootstrap\.sql failed while recording it in schema_migrations/);
+  });
+
+  it('refuses a migration too large for one transaction before submitting it', async () => {
+    markAllApplied();
+    const many = Array.from({ length: 39 }, (_, i) => `create table if not exists streamflix.t${i} (a int);`).join('\n');
+    writeFileSync(join(sqlDir, 'migrations/V003__many.sql'), many);
+    await expect(onEvent(event('Update'), deps())).rejects.toThrow(/V003__many\.sql has 39 statements.*Split it/);
+    expect(redshift).not.toHaveReceivedCommand(BatchExecuteStatementCommand);
+  });
+});
+
+describe('schema migrations on delete', () => {
+  it('never touches the data by default', async () => {
+    const response = await onEvent(event('Delete'), deps());
+    expect(response.PhysicalResourceId).toBe('streamflix-dev/streamflix/streamflix');
+    expect(redshift).not.toHaveReceivedAnyCommand();
+  });
+
+  it('drops the schema only where the environment allows destroying data', async () => {
+    await onEvent(event('Delete'), deps(true));
+    expect(redshift).toHaveReceivedCommandExactlyOnceWith(ExecuteStatementCommand, {
+      Sql: 'drop schema if exists streamflix cascade',
+      ClusterIdentifier: 'streamflix-dev',
+    });
+  });
+
+  it('does not drop a schema of another cluster after a replacement', async () => {
+    await onEvent(event('Delete', 'streamflix-old/streamflix/streamflix'), deps(true));
+    expect(redshift).not.toHaveReceivedAnyCommand();
+  });
+
+  it('completes at once', async () => {
+    expect(await isComplete(event('Delete'), deps(true))).toEqual({ IsComplete: true });
+  });
+});
