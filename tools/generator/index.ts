@@ -190,10 +190,11 @@ export async function generateDataset(outDir: string, options: GeneratorOptions)
       simulator.run(users[slot.u]!, slot.t);
     }
     if (!stopped) await flushBefore(dayStart + DAY);
-    progress.update(Number.isFinite(target) ? lines : lines, `day ${day + 1}/${options.days}`);
+    progress.update(lines, `day ${day + 1}/${options.days}`);
   }
   await flushBefore(Number.POSITIVE_INFINITY);
   await files.close();
+  progress.update(lines);
   progress.finish(`${files.files.length} files, ${badLines} bad, ${duplicateLines} duplicates`);
 
   return { catalogFile, usersFile, eventFiles: files.files, eventLines: lines, badLines, duplicateLines };
