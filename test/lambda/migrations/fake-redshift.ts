@@ -9,28 +9,6 @@ import {
   type SubStatementData,
 } from '@aws-sdk/client-redshift-data';
 import type { AwsClientStub } from 'aws-sdk-client-mock';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-
-/** A fresh sql/ directory with a bootstrap, two migrations and a view. */
-export function sqlFixture(overrides: Record<string, string> = {}): string {
-  const dir = mkdtempSync(join(tmpdir(), 'sql-'));
-  const files: Record<string, string> = {
-    'migrations/V000__bootstrap.sql':
-      'create schema if not exists streamflix;\ncreate table if not exists streamflix.schema_migrations (version varchar(64), name varchar(256), checksum char(64), applied_at timestamp);\n',
-    'migrations/V001__dim_user.sql': 'create table if not exists streamflix.dim_user (user_key bigint);\n',
-    'migrations/V002__fact_viewing_session.sql':
-      'create table if not exists streamflix.fact_viewing_session (session_id varchar(64));\ncomment on table streamflix.fact_viewing_session is \'one row per session\';\n',
-    'views/rpt_daily.sql': 'create or replace view streamflix.rpt_daily as select 1 as one;\n',
-    ...overrides,
-  };
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(join(dir, name, '..'), { recursive: true });
-    writeFileSync(join(dir, name), text);
-  }
-  return dir;
-}
 
 interface Batch {
   id: string;

@@ -15,7 +15,8 @@ import type { MigrationsDeps } from '../../../lambda/migrations/deps.js';
 import { isComplete } from '../../../lambda/migrations/is-complete.js';
 import { onEvent } from '../../../lambda/migrations/on-event.js';
 import { fakeTime } from '../fakes.js';
-import { FakeRedshift, sqlFixture } from './fake-redshift.js';
+import { sqlFixture } from '../sql-fixture.js';
+import { FakeRedshift } from './fake-redshift.js';
 
 const redshift = mockClient(RedshiftDataClient);
 const SECRET = 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:rs-admin-AbCdEf';

@@ -1,0 +1,68 @@
+import type { S3Client } from '@aws-sdk/client-s3';
+import { maxObjectsPerLoad, runLoad, type LoadResult } from '../../pipeline/load.js';
+import type { DataApiExecutor } from '../shared/data-api-executor.js';
+import { inFlightStatements } from '../shared/in-flight.js';
+import { StatementTimeoutError } from '../shared/statement-errors.js';
+import type { ThrottleRetry } from '../shared/backoff.js';
+import type { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
+import type { SessionizerConfig } from './config.js';
+import { writeManifests } from './manifests.js';
+import { selectObjects } from './select-objects.js';
+import { currentWatermark, newestLoadedKeys } from './warehouse-state.js';
+
+export interface RunDeps {
+  readonly config: SessionizerConfig;
+  readonly executor: DataApiExecutor;
+  readonly redshift: RedshiftDataClient;
+  readonly s3: S3Client;
+  readonly retry: ThrottleRetry;
+  /** A UUID per run: names the batch, its manifests, and its etl_batch row. */
+  readonly newLoadToken: () => string;
+}
+
+export type RunSummary =
+  | { readonly status: 'skipped-in-flight'; readonly inFlight: string[] }
+  | { readonly status: 'nothing-pending'; readonly watermark: Date | null }
+  | {
+      readonly status: 'loaded';
+      readonly loadToken: string;
+      readonly objects: string[];
+      readonly morePending: boolean;
+      readonly result: LoadResult;
+    }
+  | { readonly status: 'still-running'; readonly loadToken: string; readonly objects: string[]; readonly statementId: string };
+
+/**
+ * One scheduled run: skip if a load is in flight, pick the pending bronze objects
+ * within the run's bounds, write their manifests and run the load as one transaction.
+ * A failed load throws (and commits nothing); the next run simply retries it.
+ */
+export async function runSessionizer(deps: RunDeps): Promise<RunSummary> {
+  const { config, executor } = deps;
+  const inFlight = await inFlightStatements(deps.redshift, config.statementName, deps.retry);
+  if (inFlight.length > 0) return { status: 'skipped-in-flight', inFlight: inFlight.map((s) => s.Id ?? 'unknown') };
+
+  const selection = await selectObjects(executor, deps.s3, config.bronzeBucket, await newestLoadedKeys(executor), config.lookbackDays, {
+    maxObjects: Math.min(config.maxObjectsPerRun, maxObjectsPerLoad(config.sqlDir)),
+    maxBytes: config.maxBytesPerRun,
+  });
+  if (selection.objects.length === 0) return { status: 'nothing-pending', watermark: await currentWatermark(executor) };
+
+  const loadToken = deps.newLoadToken();
+  const objects = await writeManifests(deps.s3, config.bronzeBucket, loadToken, selection.objects);
+  const keys = objects.map((o) => o.key);
+  try {
+    const result = await runLoad(executor, objects, {
+      copyCredentials: `iam_role '${config.copyRoleArn}'`,
+      loadToken,
+      sqlDir: config.sqlDir,
+    });
+    return { status: 'loaded', loadToken, objects: keys, morePending: selection.morePending, result };
+  } catch (error) {
+    // Out of time but not failed: the batch runs on and the next run finds it in flight.
+    if (error instanceof StatementTimeoutError) {
+      return { status: 'still-running', loadToken, objects: keys, statementId: error.statementId };
+    }
+    throw error;
+  }
+}

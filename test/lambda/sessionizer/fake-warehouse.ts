@@ -1,0 +1,151 @@
+import {
+  BatchExecuteStatementCommand,
+  DescribeStatementCommand,
+  ExecuteStatementCommand,
+  GetStatementResultCommand,
+  ListStatementsCommand,
+  type Field,
+  type RedshiftDataClient,
+  type StatusString,
+  type SubStatementData,
+} from '@aws-sdk/client-redshift-data';
+import { ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { AwsClientStub } from 'aws-sdk-client-mock';
+
+type Params = Record<string, string>;
+const paramsOf = (list?: { name: string; value: string }[]): Params =>
+  Object.fromEntries((list ?? []).map((p) => [p.name, p.value]));
+
+function field(value: unknown): Field {
+  if (value === null || value === undefined) return { isNull: true };
+  if (typeof value === 'number') return { longValue: value };
+  return { stringValue: String(value) };
+}
+
+/**
+ * Stands in for Redshift behind the Data API: it keeps the durable record of loaded
+ * keys and the watermark, and a batch that FINISHES commits them (one that FAILS or
+ * is ABORTED commits nothing), as the real transaction would.
+ */
+export class FakeWarehouse {
+  /** etl_loaded_object: key → kind. */
+  readonly loaded = new Map<string, string>();
+  watermark: string | null = null;
+  /** Status the next batches end in. */
+  batchOutcome: { status: StatusString; error?: string; subStatements?: SubStatementData[] } = { status: 'FINISHED' };
+  /** Statements already running under some name (ListStatements). */
+  readonly running: { Id: string; StatementName: string; Status: StatusString }[] = [];
+  /** How many batch submissions to refuse with ThrottlingException first. */
+  throttleBatches = 0;
+  readonly statements = new Map<string, { sql: string; params: Params }>();
+  private batchId = 0;
+  private readonly batches = new Map<string, { status: StatusString; error?: string; subStatements?: SubStatementData[] }>();
+  /** etl_batch rows by load token. */
+  private readonly etlBatches = new Map<string, { batchId: number; keys: string[] }>();
+
+  constructor(redshift: AwsClientStub<RedshiftDataClient>) {
+    redshift.on(ListStatementsCommand).callsFake((input: { StatementName: string; Status: string }) => ({
+      Statements: this.running.filter((s) => s.StatementName.startsWith(input.StatementName) && s.Status === input.Status),
+    }));
+    redshift.on(ExecuteStatementCommand).callsFake((input: { Sql: string; Parameters?: { name: string; value: string }[] }) => {
+      const id = `q${this.statements.size + 1}`;
+      this.statements.set(id, { sql: input.Sql, params: paramsOf(input.Parameters) });
+      return { Id: id };
+    });
+    redshift.on(BatchExecuteStatementCommand).callsFake((input: { Sqls: string[]; Parameters?: { name: string; value: string }[] }) => {
+      if (this.throttleBatches > 0) {
+        this.throttleBatches -= 1;
+        throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } });
+      }
+      const id = `b${this.batches.size + 1}`;
+      this.batches.set(id, this.batchOutcome);
+      if (this.batchOutcome.status === 'FINISHED') this.commit(input.Sqls, paramsOf(input.Parameters));
+      return { Id: id };
+    });
+    redshift.on(DescribeStatementCommand).callsFake((input: { Id: string }) => {
+      const batch = this.batches.get(input.Id);
+      if (batch) return { Id: input.Id, Status: batch.status, Error: batch.error, SubStatements: batch.subStatements };
+      return { Id: input.Id, Status: 'FINISHED', HasResultSet: this.statements.get(input.Id)?.sql.startsWith('select') };
+    });
+    redshift.on(GetStatementResultCommand).callsFake((input: { Id: string }) => {
+      const { sql, params } = this.statements.get(input.Id) as { sql: string; params: Params };
+      const rows = this.answer(sql, params);
+      const names = Object.keys(rows[0] ?? {});
+      return {
+        ColumnMetadata: names.map((name) => ({ name, typeName: 'varchar' })),
+        Records: rows.map((r) => names.map((n) => field(r[n]))),
+      };
+    });
+  }
+
+  /** What the committed transaction leaves: the loaded keys, an etl_batch row, the watermark. */
+  private commit(sqls: string[], params: Params): void {
+    this.batchId += 1;
+    const keys: string[] = [];
+    for (let n = 1; params[`source_${n}`] !== undefined; n += 1) {
+      const key = params[`source_${n}`] as string;
+      if (!this.loaded.has(key)) keys.push(key);
+      this.loaded.set(key, params[`kind_${n}`] as string);
+    }
+    this.etlBatches.set(params.load_token as string, { batchId: this.batchId, keys });
+    if (sqls.some((s) => s.includes('watermark'))) this.watermark = '2026-11-21T11:00:00.000Z';
+  }
+
+  private answer(sql: string, params: Params): Record<string, unknown>[] {
+    if (sql.includes('max(object_key)')) {
+      const newest = new Map<string, string>();
+      for (const [key, kind] of this.loaded) if (key > (newest.get(kind) ?? '')) newest.set(kind, key);
+      return [...newest].map(([kind, newest_key]) => ({ kind, newest_key }));
+    }
+    if (sql.includes('where object_key in')) {
+      return Object.values(params)
+        .filter((key) => this.loaded.has(key))
+        .map((object_key) => ({ object_key }));
+    }
+    if (sql.includes('max(watermark_ts)')) return [{ watermark: this.watermark }];
+    if (sql.includes('where b.load_token')) {
+      const batch = this.etlBatches.get(params.load_token as string);
+      return batch
+        ? [{ batch_id: batch.batchId, lines_read: 10, events_loaded: 7, duplicates: 2, quarantined: 1, watermark: this.watermark }]
+        : [];
+    }
+    if (sql.includes('where batch_id')) {
+      const batch = [...this.etlBatches.values()].find((b) => String(b.batchId) === params.batch_id);
+      return (batch?.keys ?? []).sort().map((object_key) => ({ object_key }));
+    }
+    throw new Error(`FakeWarehouse does not know this query: ${sql}`);
+  }
+}
+
+/** A bronze bucket: keys with sizes, listed in key order, 1,000 per page (or `pageSize`). */
+export class FakeBronze {
+  readonly objects = new Map<string, number>();
+  readonly manifests = new Map<string, string>();
+  pageSize = 1000;
+  /** Keys to list twice (S3 listings may repeat a key across pages). */
+  readonly repeated = new Set<string>();
+
+  constructor(s3: AwsClientStub<S3Client>) {
+    s3.on(ListObjectsV2Command).callsFake(
+      (input: { Prefix: string; StartAfter?: string; ContinuationToken?: string }) => {
+        const from = input.ContinuationToken ?? input.StartAfter ?? '';
+        const keys = [...this.objects.keys()].filter((k) => k.startsWith(input.Prefix) && k > from).sort();
+        const page = keys.slice(0, this.pageSize);
+        const truncated = keys.length > page.length;
+        const contents = page.flatMap((Key) => {
+          const entry = { Key, Size: this.objects.get(Key) };
+          return this.repeated.has(Key) ? [entry, entry] : [entry];
+        });
+        return {
+          Contents: contents,
+          IsTruncated: truncated,
+          NextContinuationToken: truncated ? page[page.length - 1] : undefined,
+        };
+      },
+    );
+    s3.on(PutObjectCommand).callsFake((input: { Key: string; Body: string }) => {
+      this.manifests.set(input.Key, input.Body);
+      return {};
+    });
+  }
+}
