@@ -1,0 +1,208 @@
+/**
+ * One load: land the raw lines of some bronze objects and run the load steps of
+ * `sql/load/` over them, all in one transaction. Engine-neutral: the Lambda runs it
+ * with the Data API executor, the local run with the PGlite executor.
+ */
+import { fileURLToPath } from 'node:url';
+import type { SqlExecutor, SqlParams } from './executor';
+import { readLoadSteps } from './sql-files';
+
+export type FeedKind = 'catalog' | 'users' | 'events';
+
+export const FEED_KINDS: readonly FeedKind[] = ['catalog', 'users', 'events'];
+
+/** One object of the bronze layer (or one local file). */
+export interface BronzeObject {
+  readonly kind: FeedKind;
+  /** Object key (or local path); recorded as `source` and in `etl_loaded_object`. */
+  readonly key: string;
+  /** Where COPY reads the one-entry manifest naming this object (`s3://…`, `file:///…` or an absolute path). */
+  readonly manifestUri: string;
+}
+
+export interface LoadOptions {
+  /**
+   * The COPY credentials clause, e.g. `iam_role 'arn:aws:iam::123456789012:role/x'`
+   * or `iam_role default` on Redshift; `''` locally. Validated against a strict pattern.
+   */
+  readonly copyCredentials: string;
+  /** A UUID naming this load; stored on its `etl_batch` row so the caller can read it back. */
+  readonly loadToken: string;
+  /**
+   * The `sql/` directory holding `load/NN_*.sql`.
+   * @default the repository's `sql/` beside `pipeline/` (the Lambda passes its bundled copy)
+   */
+  readonly sqlDir?: string;
+}
+
+export interface LoadPlan {
+  readonly statements: string[];
+  readonly params: SqlParams;
+}
+
+export interface LoadResult {
+  readonly batchId: number;
+  /** The object keys landed by this load (those not loaded before). */
+  readonly sources: string[];
+  readonly linesRead: number;
+  readonly eventsLoaded: number;
+  readonly duplicates: number;
+  readonly quarantined: number;
+  /** The watermark after the load, `YYYY-MM-DDTHH:MM:SS.sssZ`, or null before any valid event. */
+  readonly watermark: string | null;
+}
+
+/** BatchExecuteStatement accepts at most 40 statements. */
+export const MAX_STATEMENTS = 40;
+/** The Data API accepts at most 100 KB of SQL per statement. */
+export const MAX_STATEMENT_BYTES = 100 * 1024;
+
+export const DEFAULT_SQL_DIR = fileURLToPath(new URL('../sql/', import.meta.url));
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const CREDENTIALS = /^(iam_role (default|'arn:aws[a-z-]*:iam::\d{12}:role\/[A-Za-z0-9+=,.@_\/-]{1,512}'))?$/;
+const MANIFEST_URI = /^(s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/[A-Za-z0-9!_.*()\/=+:-]{1,1000}|file:\/\/\/[^'\\\n\r]{1,4000}|\/[^'\\\n\r]{1,4000})$/;
+
+/** The text of a one-entry (or more) COPY manifest: `{"entries":[{"url":…,"mandatory":true}]}`. */
+export function manifestFor(objectUrls: readonly string[]): string {
+  return JSON.stringify({ entries: objectUrls.map((url) => ({ url, mandatory: true })) });
+}
+
+/** The COPY of one object's manifest into `stg_raw_line`; the only SQL text built at run time. */
+export function copyStatement(object: BronzeObject, copyCredentials: string): string {
+  if (!MANIFEST_URI.test(object.manifestUri)) {
+    throw new Error(
+      `manifestUri ${JSON.stringify(object.manifestUri)} is not an s3://bucket/key, file:/// or absolute path without quotes or backslashes; write the manifest under a plain key`,
+    );
+  }
+  if (!CREDENTIALS.test(copyCredentials)) {
+    throw new Error(
+      `copyCredentials must be '' or iam_role default or iam_role 'arn:aws:iam::<12 digits>:role/<name>'; got ${JSON.stringify(copyCredentials)}`,
+    );
+  }
+  const gzip = /\.gz$/i.test(object.key) ? ' gzip' : '';
+  const creds = copyCredentials === '' ? '' : ` ${copyCredentials}`;
+  // Text format with a delimiter JSON never holds unescaped (0x1f), no ESCAPE (backslashes stay
+  // literal), NULL AS NUL so no line reads as null; see docs/decisions.md.
+  return (
+    `copy streamflix.stg_raw_line (raw_line) from '${object.manifestUri}'${creds} manifest${gzip}` +
+    ` delimiter '\\037' null as '\\000' acceptinvchars truncatecolumns ignoreblanklines maxerror 0 compupdate off statupdate off`
+  );
+}
+
+/** Lines just landed by COPY get their object key and feed kind, and are parsed once. */
+export function stampStatement(n: number): string {
+  return (
+    `update streamflix.stg_raw_line set source = :source_${n}, kind = :kind_${n},` +
+    ` j = case when can_json_parse(raw_line) then json_parse(raw_line) end where source is null`
+  );
+}
+
+/** Records the load's objects (those not loaded before) in `etl_loaded_object`. */
+export function registerStatement(count: number): string {
+  const rows = Array.from(
+    { length: count },
+    (_, i) => `select cast(:source_${i + 1} as varchar(1024)) as object_key, cast(:kind_${i + 1} as varchar(16)) as kind`,
+  ).join(' union all ');
+  return [
+    'insert into streamflix.etl_loaded_object (object_key, kind, batch_id, loaded_at, lines_read, quarantined)',
+    'select o.object_key, o.kind, b.batch_id, getdate(),',
+    '  (select count(*) from streamflix.stg_line as l where l.source = o.object_key),',
+    '  (select count(*) from streamflix.stg_line as l where l.source = o.object_key and l.reason is not null)',
+    `from (${rows}) as o`,
+    'cross join streamflix.etl_batch as b',
+    'where b.load_token = :load_token',
+    '  and not exists (select 1 from streamflix.etl_loaded_object as x where x.object_key = o.object_key)',
+  ].join('\n');
+}
+
+/** The comma-free label of a load on `etl_batch.source`: the key, or the first key and a count. */
+export function batchSource(keys: readonly string[]): string {
+  if (keys.length === 0) return '';
+  const first = keys[0].replace(/,/g, '_');
+  return keys.length === 1 ? first : `${first} (+${keys.length - 1} more)`;
+}
+
+/**
+ * The statements and parameters of one load, to run with `exec.transaction`. Objects
+ * listed twice are landed once. Throws when the plan would exceed the Data API's limits
+ * (40 statements, 100 KB each): lower maxObjectsPerRun.
+ */
+export function planLoad(objects: readonly BronzeObject[], options: LoadOptions): LoadPlan {
+  if (!UUID.test(options.loadToken)) throw new Error(`loadToken must be a UUID (crypto.randomUUID()); got ${JSON.stringify(options.loadToken)}`);
+  const unique = dedupe(objects);
+  if (unique.length === 0) throw new Error('planLoad needs at least one object; call pendingObjects first and skip the load when it returns none');
+  const params: Record<string, string> = { load_token: options.loadToken, batch_source: batchSource(unique.map((o) => o.key)) };
+  const statements: string[] = ['delete from streamflix.stg_raw_line'];
+  unique.forEach((o, i) => {
+    if (!(FEED_KINDS as readonly string[]).includes(o.kind)) throw new Error(`object ${o.key}: kind must be one of ${FEED_KINDS.join(', ')}`);
+    if (o.key.length === 0 || o.key.length > 1024) throw new Error(`object key must be 1-1024 characters; got ${o.key.length}`);
+    statements.push(copyStatement(o, options.copyCredentials), stampStatement(i + 1));
+    params[`source_${i + 1}`] = o.key;
+    params[`kind_${i + 1}`] = o.kind;
+  });
+  for (const step of readLoadSteps(options.sqlDir ?? DEFAULT_SQL_DIR)) statements.push(...step.statements);
+  statements.push(registerStatement(unique.length));
+  if (statements.length > MAX_STATEMENTS) {
+    throw new Error(
+      `a load of ${unique.length} objects needs ${statements.length} statements, over the Data API's ${MAX_STATEMENTS}; lower maxObjectsPerRun to at most ${maxObjectsPerLoad(options.sqlDir)}`,
+    );
+  }
+  for (const s of statements) {
+    if (Buffer.byteLength(s, 'utf8') > MAX_STATEMENT_BYTES) {
+      throw new Error(`a load statement is over ${MAX_STATEMENT_BYTES} bytes (${s.slice(0, 60)}…); lower maxObjectsPerRun`);
+    }
+  }
+  return { statements, params };
+}
+
+/** How many objects one load can take within the 40-statement limit. */
+export function maxObjectsPerLoad(sqlDir?: string): number {
+  const fixed = 2 + readLoadSteps(sqlDir ?? DEFAULT_SQL_DIR).reduce((n, s) => n + s.statements.length, 0);
+  return Math.floor((MAX_STATEMENTS - fixed) / 2);
+}
+
+function dedupe(objects: readonly BronzeObject[]): BronzeObject[] {
+  const seen = new Set<string>();
+  return objects.filter((o) => (seen.has(o.key) ? false : (seen.add(o.key), true)));
+}
+
+/** The objects not loaded yet (by key), without repeats, in the given order. */
+export async function pendingObjects(exec: SqlExecutor, objects: readonly BronzeObject[]): Promise<BronzeObject[]> {
+  const unique = dedupe(objects);
+  if (unique.length === 0) return [];
+  const params: Record<string, string> = {};
+  const names = unique.map((o, i) => {
+    params[`key_${i + 1}`] = o.key;
+    return `:key_${i + 1}`;
+  });
+  const rows = await exec.query(`select object_key from streamflix.etl_loaded_object where object_key in (${names.join(', ')})`, params);
+  const loaded = new Set(rows.map((r) => String(r.object_key)));
+  return unique.filter((o) => !loaded.has(o.key));
+}
+
+/** Plans and runs one load in one transaction, then reads its `etl_batch` row back. */
+export async function runLoad(exec: SqlExecutor, objects: readonly BronzeObject[], options: LoadOptions): Promise<LoadResult> {
+  const plan = planLoad(objects, options);
+  await exec.transaction(plan.statements, plan.params);
+  const rows = await exec.query(
+    `select b.batch_id, b.lines_read, b.events_loaded, b.duplicates, b.quarantined,
+            to_char(b.watermark_ts, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as watermark
+       from streamflix.etl_batch as b where b.load_token = :load_token`,
+    { load_token: options.loadToken },
+  );
+  const row = rows[0];
+  if (!row) throw new Error(`load ${options.loadToken} committed but its etl_batch row is missing`);
+  const sources = await exec.query('select object_key from streamflix.etl_loaded_object where batch_id = :batch_id order by object_key', {
+    batch_id: Number(row.batch_id),
+  });
+  return {
+    batchId: Number(row.batch_id),
+    sources: sources.map((r) => String(r.object_key)),
+    linesRead: Number(row.lines_read),
+    eventsLoaded: Number(row.events_loaded),
+    duplicates: Number(row.duplicates),
+    quarantined: Number(row.quarantined),
+    watermark: row.watermark == null ? null : String(row.watermark),
+  };
+}

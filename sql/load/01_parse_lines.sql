@@ -1,0 +1,377 @@
+-- Validate every non-blank landed line (of objects not loaded before) once, in the
+-- order of events.md / reference-data.md: the first failing rule gives reason and
+-- detail. Valid lines get their typed fields; nothing is cast before it is checked,
+-- so no line can abort the load.
+delete from streamflix.stg_line;
+
+insert into streamflix.stg_line (
+    line_no, source, kind, raw_line, reason, detail,
+    event_id, event_type, event_ts, event_us, user_id, content_id, device_id, device_type, os, app_version,
+    utc_offset_minutes, session_id, position_sec, from_position_sec, rating, local_date_key, local_time_key,
+    updated_at, country, plan, subscription_status, signup_date, birth_year, gender,
+    content_type, title, duration_sec, genres, series_id, series_title, season_number, episode_number,
+    release_date, maturity_rating, production_country
+)
+with fresh as (
+    select
+        r.line_no,
+        r.source,
+        r.kind,
+        r.raw_line,
+        case when json_typeof(r.j) = 'object' then r.j end as o
+    from streamflix.stg_raw_line as r
+    where
+        r.source is not null
+        and not (coalesce(r.raw_line, '') ~ '^[[:space:]]*$')
+        and not exists (
+            select 1 from streamflix.etl_loaded_object as lo
+            where lo.object_key = r.source
+        )
+),
+
+field as (
+    select
+        line_no,
+        source,
+        kind,
+        raw_line,
+        o is not null as is_object,
+        -- strings: the value when it is a JSON string, else null; *_t: its JSON type
+        case when json_typeof(o['event_id']) = 'string' then o['event_id']::varchar end as s_event_id,
+        json_typeof(o['event_type']) as t_event_type,
+        case when json_typeof(o['event_type']) = 'string' then o['event_type']::varchar end as s_event_type,
+        case
+            when kind = 'events' and json_typeof(o['event_ts']) = 'string' then o['event_ts']::varchar
+            when kind = 'users' and json_typeof(o['updated_at']) = 'string' then o['updated_at']::varchar
+        end as s_ts,
+        case when json_typeof(o['user_id']) = 'string' then o['user_id']::varchar end as s_user_id,
+        case when json_typeof(o['content_id']) = 'string' then o['content_id']::varchar end as s_content_id,
+        json_typeof(o['device']) as t_device,
+        case
+            when json_typeof(o['device']['device_id']) = 'string' then o['device']['device_id']::varchar
+        end as s_device_id,
+        case
+            when json_typeof(o['device']['device_type']) = 'string' then o['device']['device_type']::varchar
+        end as s_device_type,
+        coalesce(json_typeof(o['device']['os']), 'null') as t_os,
+        case when json_typeof(o['device']['os']) = 'string' then o['device']['os']::varchar end as s_os,
+        coalesce(json_typeof(o['device']['app_version']), 'null') as t_app_version,
+        case
+            when json_typeof(o['device']['app_version']) = 'string' then o['device']['app_version']::varchar
+        end as s_app_version,
+        coalesce(json_typeof(o['utc_offset_minutes']), 'null') as t_offset,
+        case
+            when json_typeof(o['utc_offset_minutes']) = 'number' then json_serialize(o['utc_offset_minutes'])
+        end as n_offset,
+        case when json_typeof(o['session_id']) = 'string' then o['session_id']::varchar end as s_session_id,
+        case
+            when json_typeof(o['position_sec']) = 'number' then json_serialize(o['position_sec'])
+        end as n_position,
+        coalesce(json_typeof(o['from_position_sec']), 'null') as t_from_position,
+        case
+            when json_typeof(o['from_position_sec']) = 'number' then json_serialize(o['from_position_sec'])
+        end as n_from_position,
+        case when json_typeof(o['rating']) = 'number' then json_serialize(o['rating']) end as n_rating,
+        case when json_typeof(o['country']) = 'string' then o['country']::varchar end as s_country,
+        case when json_typeof(o['plan']) = 'string' then o['plan']::varchar end as s_plan,
+        case
+            when json_typeof(o['subscription_status']) = 'string' then o['subscription_status']::varchar
+        end as s_status,
+        case
+            when kind = 'users' then coalesce(json_typeof(o['signup_date']), 'null')
+            when kind = 'catalog' then coalesce(json_typeof(o['release_date']), 'null')
+        end as t_date,
+        case
+            when kind = 'users' and json_typeof(o['signup_date']) = 'string' then o['signup_date']::varchar
+            when kind = 'catalog' and json_typeof(o['release_date']) = 'string' then o['release_date']::varchar
+        end as s_date,
+        coalesce(json_typeof(o['birth_year']), 'null') as t_birth_year,
+        case when json_typeof(o['birth_year']) = 'number' then json_serialize(o['birth_year']) end as n_birth_year,
+        coalesce(json_typeof(o['gender']), 'null') as t_gender,
+        case when json_typeof(o['gender']) = 'string' then o['gender']::varchar end as s_gender,
+        case when json_typeof(o['content_type']) = 'string' then o['content_type']::varchar end as s_content_type,
+        case when json_typeof(o['title']) = 'string' then o['title']::varchar end as s_title,
+        case when json_typeof(o['duration_sec']) = 'number' then json_serialize(o['duration_sec']) end as n_duration,
+        case when json_typeof(o['genres']) = 'array' then json_serialize(o['genres']) end as a_genres,
+        case when json_typeof(o['series_id']) = 'string' then o['series_id']::varchar end as s_series_id,
+        case when json_typeof(o['series_title']) = 'string' then o['series_title']::varchar end as s_series_title,
+        case
+            when json_typeof(o['season_number']) = 'number' then json_serialize(o['season_number'])
+        end as n_season,
+        case
+            when json_typeof(o['episode_number']) = 'number' then json_serialize(o['episode_number'])
+        end as n_episode,
+        coalesce(json_typeof(o['maturity_rating']), 'null') as t_maturity,
+        case
+            when json_typeof(o['maturity_rating']) = 'string' then o['maturity_rating']::varchar
+        end as s_maturity,
+        coalesce(json_typeof(o['production_country']), 'null') as t_production_country,
+        case
+            when json_typeof(o['production_country']) = 'string' then o['production_country']::varchar
+        end as s_production_country
+    from fresh
+),
+
+shape as (
+    select
+        *,
+        coalesce(s_event_type in ('play', 'pause', 'resume', 'seek', 'heartbeat', 'stop', 'rate'), false) as known_type,
+        coalesce(
+            s_ts ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}([.][0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})$',
+            false
+        ) as ts_shape,
+        coalesce(s_date ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$', false) as date_shape,
+        -- numbers are checked on their JSON text before any cast: plain decimals only
+        coalesce(n_offset ~ '^-?[0-9]{1,9}([.]0+)?$', false) as offset_int,
+        coalesce(n_position ~ '^[0-9]{1,12}([.][0-9]+)?$', false) as position_ok,
+        coalesce(n_from_position ~ '^[0-9]{1,12}([.][0-9]+)?$', false) as from_position_ok,
+        coalesce(n_rating ~ '^[1-5]([.]0+)?$', false) as rating_ok,
+        coalesce(n_birth_year ~ '^-?[0-9]{1,9}([.]0+)?$', false) as birth_year_int,
+        coalesce(n_duration ~ '^[0-9]{1,9}([.]0+)?$', false) as duration_int,
+        coalesce(n_season ~ '^[0-9]{1,9}([.]0+)?$', false) as season_int,
+        coalesce(n_episode ~ '^[0-9]{1,9}([.]0+)?$', false) as episode_int,
+        -- an array of at least one non-empty string (on the serialized text)
+        coalesce(a_genres ~ '^[[] *"[^"]+"( *, *"[^"]+")* *[]]$', false) as genres_ok
+    from field
+),
+
+part as (
+    select
+        *,
+        case when ts_shape then cast(substring(s_ts, 1, 4) as integer) end as ts_y,
+        case when ts_shape then cast(substring(s_ts, 6, 2) as integer) end as ts_m,
+        case when ts_shape then cast(substring(s_ts, 9, 2) as integer) end as ts_d,
+        case
+            when ts_shape
+                then
+                    cast(substring(s_ts, 12, 2) as integer) <= 23
+                    and cast(substring(s_ts, 15, 2) as integer) <= 59
+                    and cast(substring(s_ts, 18, 2) as integer) <= 59
+                    and (
+                        right(s_ts, 1) = 'Z'
+                        or (
+                            cast(substring(s_ts, length(s_ts) - 4, 2) as integer) <= 23
+                            and cast(right(s_ts, 2) as integer) <= 59
+                        )
+                    )
+        end as ts_clock_ok,
+        case when date_shape then cast(substring(s_date, 1, 4) as integer) end as d_y,
+        case when date_shape then cast(substring(s_date, 6, 2) as integer) end as d_m,
+        case when date_shape then cast(substring(s_date, 9, 2) as integer) end as d_d,
+        case when offset_int then cast(cast(n_offset as decimal(12, 0)) as integer) end as offset_value,
+        case when duration_int then cast(cast(n_duration as decimal(12, 0)) as bigint) end as duration_value,
+        case when season_int then cast(cast(n_season as decimal(12, 0)) as bigint) end as season_value,
+        case when episode_int then cast(cast(n_episode as decimal(12, 0)) as bigint) end as episode_value
+    from shape
+),
+
+calendar as (
+    select
+        *,
+        coalesce(
+            ts_clock_ok
+            and ts_y >= 1
+            and ts_m between 1 and 12
+            and ts_d between 1 and case
+                when ts_m in (4, 6, 9, 11) then 30
+                when ts_m = 2 and ((ts_y % 4 = 0 and ts_y % 100 <> 0) or ts_y % 400 = 0) then 29
+                when ts_m = 2 then 28
+                else 31
+            end,
+            false
+        ) as ts_ok,
+        coalesce(
+            d_y >= 1
+            and d_m between 1 and 12
+            and d_d between 1 and case
+                when d_m in (4, 6, 9, 11) then 30
+                when d_m = 2 and ((d_y % 4 = 0 and d_y % 100 <> 0) or d_y % 400 = 0) then 29
+                when d_m = 2 then 28
+                else 31
+            end,
+            false
+        ) as date_ok,
+        coalesce(s_device_id <> '' and length(s_device_id) <= 64, false) as device_id_ok,
+        coalesce(s_device_type <> '' and length(s_device_type) <= 64, false) as device_type_ok
+    from part
+),
+
+verdict as (
+    select
+        *,
+        case
+            when not is_object then 'malformed_json'
+            when kind = 'events' and t_event_type = 'string' and not known_type then 'unknown_event_type'
+            when kind = 'events' then case
+                when not coalesce(length(s_event_id) between 1 and 64, false) then 'event_id'
+                when s_event_type is null then 'event_type'
+                when not ts_ok then 'event_ts'
+                when not coalesce(length(s_user_id) between 1 and 64, false) then 'user_id'
+                when not coalesce(length(s_content_id) between 1 and 64, false) then 'content_id'
+                when coalesce(t_device, 'null') <> 'object' then 'device'
+                when not device_id_ok then 'device.device_id'
+                when not device_type_ok then 'device.device_type'
+                when t_os <> 'null' and not coalesce(length(s_os) <= 256, false) then 'device.os'
+                when t_app_version <> 'null' and not coalesce(length(s_app_version) <= 256, false)
+                    then 'device.app_version'
+                when t_offset <> 'null' and not coalesce(offset_value between -840 and 840, false)
+                    then 'utc_offset_minutes'
+                when s_event_type <> 'rate' and not coalesce(length(s_session_id) between 1 and 64, false)
+                    then 'session_id'
+                when s_event_type <> 'rate' and not position_ok then 'position_sec'
+                when s_event_type = 'seek' and t_from_position <> 'null' and not from_position_ok
+                    then 'from_position_sec'
+                when s_event_type = 'rate' and not rating_ok then 'rating'
+            end
+            when kind = 'users' then case
+                when not coalesce(length(s_user_id) between 1 and 64, false) then 'user_id'
+                when not ts_ok then 'updated_at'
+                when not coalesce(s_country ~ '^[A-Z]{2}$', false) then 'country'
+                when not coalesce(length(s_plan) between 1 and 256, false) then 'plan'
+                when not coalesce(s_status in ('active', 'paused', 'canceled'), false) then 'subscription_status'
+                when t_date <> 'null' and not date_ok then 'signup_date'
+                when t_birth_year <> 'null' and not birth_year_int then 'birth_year'
+                when t_gender <> 'null' and not coalesce(length(s_gender) <= 256, false) then 'gender'
+            end
+            when kind = 'catalog' then case
+                when not coalesce(length(s_content_id) between 1 and 64, false) then 'content_id'
+                when not coalesce(s_content_type in ('movie', 'episode'), false) then 'content_type'
+                when not coalesce(length(s_title) between 1 and 1024, false) then 'title'
+                when not coalesce(duration_value > 0, false) then 'duration_sec'
+                when not genres_ok then 'genres'
+                when s_content_type = 'episode' and not coalesce(length(s_series_id) between 1 and 64, false)
+                    then 'series_id'
+                when s_content_type = 'episode' and not coalesce(length(s_series_title) between 1 and 1024, false)
+                    then 'series_title'
+                when s_content_type = 'episode' and not coalesce(season_value >= 1, false) then 'season_number'
+                when s_content_type = 'episode' and not coalesce(episode_value >= 1, false) then 'episode_number'
+                when t_date <> 'null' and not date_ok then 'release_date'
+                when t_maturity <> 'null' and not coalesce(length(s_maturity) <= 256, false) then 'maturity_rating'
+                when t_production_country <> 'null' and not coalesce(length(s_production_country) <= 256, false)
+                    then 'production_country'
+            end
+        end as bad,
+        -- UTC microseconds since the epoch, from the validated text (no session time zone involved)
+        case
+            when ts_ok
+                then
+                    (
+                        cast(
+                            extract(
+                                epoch from cast(substring(s_ts, 1, 10) || ' ' || substring(s_ts, 12, 8) as timestamp)
+                            ) as bigint
+                        )
+                        - case
+                            when right(s_ts, 1) = 'Z' then 0
+                            else
+                                (case when substring(s_ts, length(s_ts) - 5, 1) = '-' then -1 else 1 end)
+                                * (
+                                    cast(substring(s_ts, length(s_ts) - 4, 2) as integer) * 3600
+                                    + cast(right(s_ts, 2) as integer) * 60
+                                )
+                        end
+                    ) * 1000000
+                    + case
+                        when substring(s_ts, 20, 1) = '.'
+                            then
+                                cast(
+                                    rpad(
+                                        substring(
+                                            s_ts,
+                                            21,
+                                            least(6, length(s_ts) - 20 - case when right(s_ts, 1) = 'Z' then 1 else 6 end)
+                                        ),
+                                        6,
+                                        '0'
+                                    ) as bigint
+                                )
+                        else 0
+                    end
+        end as ts_us
+    from calendar
+),
+
+typed as (
+    select
+        *,
+        case
+            when bad = 'malformed_json' or bad = 'unknown_event_type' then bad
+            when bad is not null then 'invalid_field'
+        end as reason_code,
+        case when bad is null and kind = 'events' then coalesce(offset_value, 0) end as offset_minutes
+    from verdict
+),
+
+localized as (
+    select
+        *,
+        timestamp 'epoch'
+        + (ts_us / 1000000) * interval '1 second'
+        + (ts_us % 1000000) * interval '1 microsecond' as ts_utc,
+        timestamp 'epoch'
+        + ((ts_us + offset_minutes * 60000000) / 1000000) * interval '1 second' as ts_local
+    from typed
+)
+
+select
+    line_no,
+    source,
+    kind,
+    raw_line,
+    reason_code as reason,
+    case when reason_code = 'invalid_field' then bad when reason_code = 'unknown_event_type' then 'event_type' end
+    as detail,
+    case when kind = 'events' and bad is null then s_event_id end as event_id,
+    case when kind = 'events' and bad is null then s_event_type end as event_type,
+    case when kind = 'events' and bad is null then ts_utc end as event_ts,
+    case when kind = 'events' and bad is null then ts_us end as event_us,
+    case when bad is null then s_user_id end as user_id,
+    case when bad is null then s_content_id end as content_id,
+    case when kind = 'events' and bad is null then s_device_id end as device_id,
+    case when kind = 'events' and bad is null then lower(s_device_type) end as device_type,
+    case when kind = 'events' and bad is null then s_os end as os,
+    case when kind = 'events' and bad is null then s_app_version end as app_version,
+    offset_minutes as utc_offset_minutes,
+    case when kind = 'events' and bad is null and s_event_type <> 'rate' then s_session_id end as session_id,
+    case
+        when kind = 'events' and bad is null and s_event_type <> 'rate' then cast(n_position as decimal(18, 3))
+    end as position_sec,
+    case
+        when kind = 'events' and bad is null and s_event_type = 'seek' and from_position_ok
+            then cast(n_from_position as decimal(18, 3))
+    end as from_position_sec,
+    case
+        when kind = 'events' and bad is null and s_event_type = 'rate'
+            then cast(cast(n_rating as decimal(12, 0)) as smallint)
+    end as rating,
+    case when kind = 'events' and bad is null then cast(to_char(ts_local, 'YYYYMMDD') as integer) end
+    as local_date_key,
+    case
+        when kind = 'events' and bad is null
+            then cast(extract(hour from ts_local) * 100 + extract(minute from ts_local) as smallint)
+    end as local_time_key,
+    case when kind = 'users' and bad is null then ts_utc end as updated_at,
+    case when kind = 'users' and bad is null then s_country end as country,
+    case when kind = 'users' and bad is null then s_plan end as plan,
+    case when kind = 'users' and bad is null then s_status end as subscription_status,
+    case when kind = 'users' and bad is null and date_ok then cast(s_date as date) end as signup_date,
+    case
+        when kind = 'users' and bad is null and birth_year_int then cast(cast(n_birth_year as decimal(12, 0)) as integer)
+    end as birth_year,
+    case when kind = 'users' and bad is null then s_gender end as gender,
+    case when kind = 'catalog' and bad is null then s_content_type end as content_type,
+    case when kind = 'catalog' and bad is null then s_title end as title,
+    case when kind = 'catalog' and bad is null then cast(duration_value as integer) end as duration_sec,
+    case when kind = 'catalog' and bad is null then a_genres end as genres,
+    case when kind = 'catalog' and bad is null and s_content_type = 'episode' then s_series_id end as series_id,
+    case when kind = 'catalog' and bad is null and s_content_type = 'episode' then s_series_title end
+    as series_title,
+    case when kind = 'catalog' and bad is null and s_content_type = 'episode' then cast(season_value as integer) end
+    as season_number,
+    case
+        when kind = 'catalog' and bad is null and s_content_type = 'episode' then cast(episode_value as integer)
+    end as episode_number,
+    case when kind = 'catalog' and bad is null and date_ok then cast(s_date as date) end as release_date,
+    case when kind = 'catalog' and bad is null then s_maturity end as maturity_rating,
+    case when kind = 'catalog' and bad is null then s_production_country end as production_country
+from localized;

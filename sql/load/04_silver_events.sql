@@ -1,0 +1,56 @@
+-- Valid events into the silver table, duplicates dropped: within the load the first
+-- line wins; against earlier loads an event_id already stored within the load's
+-- 72-hour window is a duplicate (a redelivered event keeps its event_ts).
+insert into streamflix.evt_event (
+    event_ts, event_id, event_type, event_us, user_id, content_id, device_id, device_type, os, app_version,
+    utc_offset_minutes, session_id, position_sec, from_position_sec, rating, local_date_key, local_time_key,
+    batch_id, line_no
+)
+with batch as (
+    select
+        batch_id,
+        min_event_ts - interval '72 hours' as lo,
+        max_event_ts + interval '72 hours' as hi
+    from streamflix.etl_batch
+    where load_token = :load_token
+),
+
+ranked as (
+    select
+        l.*,
+        row_number() over (partition by l.event_id order by l.line_no) as occurrence
+    from streamflix.stg_line as l
+    where l.kind = 'events' and l.reason is null
+)
+
+select
+    r.event_ts,
+    r.event_id,
+    r.event_type,
+    r.event_us,
+    r.user_id,
+    r.content_id,
+    r.device_id,
+    r.device_type,
+    r.os,
+    r.app_version,
+    r.utc_offset_minutes,
+    r.session_id,
+    r.position_sec,
+    r.from_position_sec,
+    r.rating,
+    r.local_date_key,
+    r.local_time_key,
+    b.batch_id,
+    r.line_no
+from ranked as r
+cross join batch as b
+where
+    r.occurrence = 1
+    and not exists (
+        select 1
+        from streamflix.evt_event as e
+        where
+            e.event_id = r.event_id
+            and e.event_ts between b.lo and b.hi
+    );
