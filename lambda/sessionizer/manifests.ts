@@ -1,9 +1,7 @@
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { manifestFor, type BronzeObject } from '../../pipeline/load.js';
 import type { ListedObject } from './bronze-listing.js';
-
-/** Manifests live under their own prefix, the only one the sessionizer may write. */
-export const MANIFEST_PREFIX = 'manifests/';
+import { MANIFEST_PREFIX } from './bucket-layout.js';
 
 /**
  * Writes one one-entry manifest (`mandatory: true`, the exact key) per object, so

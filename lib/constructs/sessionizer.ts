@@ -1,0 +1,299 @@
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct, type IDependable } from 'constructs';
+import { FEED_PREFIXES, MANIFEST_PREFIX } from '../../lambda/sessionizer/bucket-layout.js';
+import { Metric, METRICS_NAMESPACE, SERVICE_DIMENSION } from '../../lambda/sessionizer/telemetry-names.js';
+import { BUNDLED_SQL_DIR, LAMBDA_ENTRIES, lambdaBundling, REPO_SQL_DIR } from './lambda-bundling.js';
+import { acknowledgeWildcards } from './sessionizer-nag.js';
+import { DATA_API_WILDCARD_REASON, grantDataApi } from './sessionizer-permissions.js';
+
+export interface SessionizerProps {
+  /** The Redshift cluster the loads run on (Data API `ClusterIdentifier`). */
+  readonly clusterIdentifier: string;
+  /** The database holding the `streamflix` schema. */
+  readonly database: string;
+  /** The cluster's admin secret; the Data API connects with it. */
+  readonly adminSecret: secretsmanager.ISecret;
+  /** Where Firehose and the reference feeds land (`events/`, `catalog/`, `users/`); manifests go under `manifests/`. */
+  readonly bronzeBucket: s3.IBucket;
+  /** The bronze bucket's key: the manifests are written encrypted with it. */
+  readonly bronzeKey: kms.IKey;
+  /** The role attached to the cluster that COPY assumes to read manifests and objects. */
+  readonly copyRole: iam.IRole;
+  /** Receives every alarm. */
+  readonly alarmTopic: sns.ITopic;
+  /**
+   * What must exist before the first load: the schema migrations custom resource.
+   * The schedule is created only after it, so no load runs before the schema exists.
+   * @default - no dependency (call `runAfter` instead)
+   */
+  readonly schemaReady?: IDependable;
+  /**
+   * How often a load runs; whole minutes.
+   * @default Duration.minutes(15)
+   */
+  readonly schedule?: Duration;
+  /**
+   * Upper bound on bronze objects per load; a backlog drains over several runs.
+   * It is further capped by the 40 statements of one Data API transaction.
+   * @default 15
+   */
+  readonly maxObjectsPerRun?: number;
+  /**
+   * Upper bound on the bytes (as stored) per load; one larger object still goes alone.
+   * @default 1 GiB
+   */
+  readonly maxBytesPerRun?: number;
+  /**
+   * Alarm when the watermark is older than this; longer than `schedule`.
+   * @default Duration.hours(1)
+   */
+  readonly freshnessLagThreshold?: Duration;
+  /**
+   * How far before the newest loaded date partition each listing starts, for objects
+   * that land late in a recent partition; whole days.
+   * @default Duration.days(1)
+   */
+  readonly listingLookback?: Duration;
+  /**
+   * Lambda timeout; shorter than `schedule` and at most 15 minutes.
+   * @default the schedule minus one minute, at most 15 minutes
+   */
+  readonly timeout?: Duration;
+  /**
+   * Name of every Data API statement of the loads (the lock) and the metrics' `service` dimension.
+   * @default `streamflix-load-<stack name>`
+   */
+  readonly statementName?: string;
+  /**
+   * Retention of the function's log group.
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * Applied to the log group and the dead-letter queue.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+  /**
+   * The `sql/` directory bundled with the function.
+   * @default the repository's `sql/`
+   */
+  readonly sqlDir?: string;
+}
+
+function wholeMinutes(d: Duration, what: string): number {
+  const minutes = d.toSeconds() / 60;
+  if (!Number.isInteger(minutes) || minutes < 1) throw new Error(`${what} must be a whole number of minutes, at least 1; got ${d.toHumanString()}.`);
+  return minutes;
+}
+
+function positiveInteger(value: number, what: string): number {
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${what} must be a positive integer; got ${value}.`);
+  return value;
+}
+
+/**
+ * The scheduled load: EventBridge Scheduler invokes a Lambda that lands new bronze
+ * objects in Redshift and sessionizes them, through the Redshift Data API (no VPC).
+ * One load at a time (reserved concurrency 1 and an in-flight check), failed
+ * invocations to a dead-letter queue, alarms on errors, staleness and the queue.
+ */
+export class Sessionizer extends Construct {
+  public readonly function: nodejs.NodejsFunction;
+  public readonly role: iam.Role;
+  public readonly schedule: scheduler.Schedule;
+  public readonly deadLetterQueue: sqs.Queue;
+  public readonly statementName: string;
+  public readonly errorsAlarm: cloudwatch.Alarm;
+  public readonly freshnessAlarm: cloudwatch.Alarm;
+  public readonly deadLetterAlarm: cloudwatch.Alarm;
+
+  constructor(scope: Construct, id: string, props: SessionizerProps) {
+    super(scope, id);
+    const every = props.schedule ?? Duration.minutes(15);
+    const everyMinutes = wholeMinutes(every, 'schedule');
+    const timeout = props.timeout ?? Duration.minutes(Math.min(15, Math.max(1, everyMinutes - 1)));
+    if (timeout.toSeconds() >= every.toSeconds() || timeout.toSeconds() > 900) {
+      throw new Error(
+        `timeout (${timeout.toHumanString()}) must be shorter than schedule (${every.toHumanString()}) and at most 15 minutes; ` +
+          'lengthen the schedule or shorten the timeout.',
+      );
+    }
+    const lag = props.freshnessLagThreshold ?? Duration.hours(1);
+    if (lag.toSeconds() <= every.toSeconds()) {
+      throw new Error(`freshnessLagThreshold (${lag.toHumanString()}) must be longer than schedule (${every.toHumanString()}), or the alarm fires between two healthy runs.`);
+    }
+    const lookbackDays = (props.listingLookback ?? Duration.days(1)).toDays();
+    if (!Number.isInteger(lookbackDays)) throw new Error('listingLookback must be a whole number of days.');
+    const maxObjects = positiveInteger(props.maxObjectsPerRun ?? 15, 'maxObjectsPerRun');
+    const maxBytes = positiveInteger(props.maxBytesPerRun ?? 1024 ** 3, 'maxBytesPerRun');
+    this.statementName = props.statementName ?? `streamflix-load-${Stack.of(this).stackName}`.replace(/[^A-Za-z0-9_.-]/g, '-');
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+
+    const logGroup = new logs.LogGroup(this, 'LogGroup', {
+      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      removalPolicy,
+    });
+
+    // Our own role rather than the default one, to avoid the AWSLambdaBasicExecutionRole managed policy.
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'StreamFlix sessionizer: Data API on one cluster, list bronze feeds, write load manifests',
+    });
+    logGroup.grantWrite(this.role);
+    grantDataApi(this.role, this, props.clusterIdentifier);
+    props.adminSecret.grantRead(this.role);
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'ListBronzeFeeds',
+        actions: ['s3:ListBucket'],
+        resources: [props.bronzeBucket.bucketArn],
+        conditions: { StringLike: { 's3:prefix': FEED_PREFIXES.map((p) => `${p}*`) } },
+      }),
+    );
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'WriteLoadManifests',
+        actions: ['s3:PutObject'],
+        resources: [props.bronzeBucket.arnForObjects(`${MANIFEST_PREFIX}*`)],
+      }),
+    );
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'EncryptManifestsWithBronzeKey',
+        actions: ['kms:GenerateDataKey'],
+        resources: [props.bronzeKey.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `s3.${Stack.of(this).region}.amazonaws.com` } },
+      }),
+    );
+    acknowledgeWildcards(this.role, [
+      { finding: /^Resource::\*$/, reason: DATA_API_WILDCARD_REASON },
+      {
+        finding: new RegExp(`^Resource::.*/${MANIFEST_PREFIX}\\*$`),
+        reason: 'Each load writes fresh manifests under manifests/<load token>/; writes are limited to that prefix of the bronze bucket.',
+      },
+    ]);
+
+    this.function = new nodejs.NodejsFunction(this, 'Function', {
+      entry: LAMBDA_ENTRIES.sessionizer,
+      handler: 'handler',
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: 256,
+      timeout,
+      role: this.role,
+      logGroup,
+      // One load at a time; the in-flight check covers loads that outlive an invocation.
+      reservedConcurrentExecutions: 1,
+      // A failed load is retried by the next scheduled run, not by Lambda's async retries.
+      retryAttempts: 0,
+      description: 'StreamFlix sessionizer: loads new bronze objects into Redshift and sessionizes them',
+      bundling: lambdaBundling(props.sqlDir ?? REPO_SQL_DIR),
+      environment: {
+        CLUSTER_ID: props.clusterIdentifier,
+        DATABASE: props.database,
+        SECRET_ARN: props.adminSecret.secretArn,
+        BRONZE_BUCKET: props.bronzeBucket.bucketName,
+        COPY_ROLE_ARN: props.copyRole.roleArn,
+        MAX_OBJECTS: String(maxObjects),
+        MAX_BYTES: String(maxBytes),
+        LOOKBACK_DAYS: String(lookbackDays),
+        STATEMENT_NAME: this.statementName,
+        SQL_DIR: BUNDLED_SQL_DIR,
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+      },
+    });
+
+    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+      removalPolicy,
+    });
+    Validations.of(this.deadLetterQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is itself the dead-letter queue of the sessionizer schedule.',
+    });
+
+    // A role of ours (rather than the stack-wide one the target would create), so its policy lives beside this construct.
+    const scheduleRole = new iam.Role(this, 'ScheduleRole', {
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      }),
+      description: 'EventBridge Scheduler: invoke the StreamFlix sessionizer, dead-letter to its queue',
+    });
+    acknowledgeWildcards(scheduleRole, [
+      {
+        finding: /^Resource::<[A-Za-z0-9]+\.Arn>:\*$/,
+        reason: 'Scheduler may invoke any version of this one function (the grant CDK makes for a Lambda target).',
+      },
+    ]);
+
+    this.schedule = new scheduler.Schedule(this, 'Schedule', {
+      schedule: scheduler.ScheduleExpression.rate(every),
+      description: 'Runs the StreamFlix sessionizer',
+      target: new targets.LambdaInvoke(this.function, {
+        role: scheduleRole,
+        deadLetterQueue: this.deadLetterQueue,
+        // Not worth delivering once the next run is due; 60 s is the service minimum.
+        maxEventAge: Duration.seconds(Math.max(60, every.toSeconds())),
+        retryAttempts: 3,
+      }),
+    });
+    if (props.schemaReady) this.runAfter(props.schemaReady);
+
+    const period = every;
+    const alarmAction = new cwActions.SnsAction(props.alarmTopic);
+    this.errorsAlarm = this.function
+      .metricErrors({ period, statistic: cloudwatch.Stats.SUM })
+      .createAlarm(this, 'ErrorsAlarm', {
+        alarmDescription: 'A sessionizer run failed; nothing of it was committed and the next run retries it. See docs/sessionizer.md.',
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+    this.freshnessAlarm = new cloudwatch.Metric({
+      namespace: METRICS_NAMESPACE,
+      metricName: Metric.freshnessLag,
+      dimensionsMap: { [SERVICE_DIMENSION]: this.statementName },
+      statistic: cloudwatch.Stats.MAXIMUM,
+      period,
+    }).createAlarm(this, 'FreshnessLagAlarm', {
+      alarmDescription: `The warehouse watermark is more than ${lag.toHumanString()} old. See docs/sessionizer.md.`,
+      threshold: lag.toSeconds(),
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      // Runs that fail publish no lag: the errors alarm covers them.
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.deadLetterAlarm = this.deadLetterQueue
+      .metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: cloudwatch.Stats.MAXIMUM })
+      .createAlarm(this, 'DeadLetterAlarm', {
+        alarmDescription: 'EventBridge Scheduler could not invoke the sessionizer; see the dead-letter queue.',
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+    for (const alarm of [this.errorsAlarm, this.freshnessAlarm, this.deadLetterAlarm]) alarm.addAlarmAction(alarmAction);
+  }
+
+  /** Creates the schedule only after `dependency` (e.g. the schema migrations), so no load runs before it. */
+  public runAfter(dependency: IDependable): void {
+    this.schedule.node.addDependency(dependency);
+  }
+}
