@@ -4,9 +4,10 @@
  */
 import { parseArgs } from 'node:util';
 import { numberOption, runCli, UsageError } from '../shared/cli-args';
+import { expandInputs } from '../shared/input-files';
 import { createKinesisClient, replayFiles } from './index';
 
-const USAGE = 'usage: npm run replay -- --stream NAME FILE... [--rate RECORDS_PER_SECOND] [--region R] [--profile P] [--endpoint URL] [--no-progress]';
+const USAGE = 'usage: npm run replay -- --stream NAME FILE_OR_DIR... [--rate RECORDS_PER_SECOND] [--region R] [--profile P] [--endpoint URL] [--no-progress]';
 
 runCli(USAGE, async () => {
   const { values, positionals } = parseArgs({
@@ -28,6 +29,7 @@ runCli(USAGE, async () => {
   if (values.stream === undefined) throw new UsageError('--stream NAME is required (the Kinesis stream to put records on)');
   if (positionals.length === 0) throw new UsageError('give at least one NDJSON file (plain or .gz) to replay');
   const rate = numberOption(values.rate, 'rate');
+  const files = await expandInputs(positionals);
   const client = await createKinesisClient({
     ...(values.region === undefined ? {} : { region: values.region }),
     ...(values.profile === undefined ? {} : { profile: values.profile }),
@@ -41,7 +43,7 @@ runCli(USAGE, async () => {
   const summary = await replayFiles({
     client,
     streamName: values.stream,
-    files: positionals,
+    files,
     ...(rate === undefined ? {} : { ratePerSecond: rate }),
     progress: !(values['no-progress'] ?? false),
   });
