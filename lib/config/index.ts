@@ -1,0 +1,4 @@
+export { environments } from './environments';
+export { resolveEnvironment, type ContextOverrides } from './resolve';
+export * from './types';
+export { ConfigValidationError, validateEnvironmentConfig } from './validate';

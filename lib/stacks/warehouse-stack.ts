@@ -1,0 +1,125 @@
+import { ArnFormat, Stack, type StackProps } from 'aws-cdk-lib';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as redshift from 'aws-cdk-lib/aws-redshift';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import type { Construct } from 'constructs';
+import type { ResolvedEnvironmentConfig } from '../config';
+import { AccessLogBucket } from '../constructs/access-log-bucket';
+import { CopyRole } from '../constructs/copy-role';
+import { RedshiftCluster } from '../constructs/redshift-cluster';
+import { WarehouseNetwork } from '../constructs/warehouse-network';
+
+export interface WarehouseStackProps extends StackProps {
+  readonly config: ResolvedEnvironmentConfig;
+  /** From the foundation stack. */
+  readonly dataKey: kms.IKey;
+  readonly bronzeBucket: s3.IBucket;
+  readonly logBucket: s3.IBucket;
+  readonly alarmTopic: sns.ITopic;
+}
+
+/** The database every environment creates; the `streamflix` schema is created by the migrations. */
+export const DATABASE_NAME = 'streamflix';
+
+/**
+ * The VPC, the Redshift cluster, its admin secret and COPY role — and everything that loads
+ * the cluster (sessionizer, schema migrations), which gets all it needs from the public
+ * properties below. Resources from the foundation stack arrive as props and are only ever
+ * granted to from here (policies on this stack's roles), so nothing in this stack can create
+ * a reference back into the foundation stack, and no cycle is possible.
+ */
+export class WarehouseStack extends Stack {
+  /** The validated environment configuration (sessionizer schedule and limits, log retention, removal policy…). */
+  public readonly config: ResolvedEnvironmentConfig;
+  public readonly vpc: ec2.IVpc;
+  /** Isolated subnets of `vpc`. */
+  public readonly vpcSubnets: ec2.SubnetSelection;
+  /** The L1 cluster, for dependencies (`node.addDependency(warehouse.cluster)`). */
+  public readonly cluster: redshift.CfnCluster;
+  /** Redshift cluster identifier (Data API `ClusterIdentifier`). */
+  public readonly clusterIdentifier: string;
+  /** `arn:…:redshift:<region>:<account>:cluster:<id>`, for IAM policies of Data API callers. */
+  public readonly clusterArn: string;
+  public readonly clusterEndpointAddress: string;
+  public readonly clusterPort: number;
+  /** Allow ingress here for anything that must connect to the cluster from inside the VPC. */
+  public readonly clusterSecurityGroup: ec2.ISecurityGroup;
+  /** `streamflix`. */
+  public readonly databaseName: string;
+  /** Admin credentials (Data API `SecretArn`); `grantRead` also grants decrypt on its key. */
+  public readonly adminSecret: secretsmanager.ISecret;
+  public readonly bronzeBucket: s3.IBucket;
+  /** Key of the bronze bucket (also encrypts the cluster and the admin secret). */
+  public readonly bronzeKey: kms.IKey;
+  /** Attached to the cluster: use its ARN in `COPY … IAM_ROLE '<arn>'`. Reads the bronze bucket only. */
+  public readonly copyRole: iam.IRole;
+  public readonly alarmTopic: sns.ITopic;
+  /** Every alarm of this stack, for the dashboard; add the pipeline's alarms here too. */
+  public readonly alarms: cloudwatch.IAlarm[] = [];
+
+  constructor(scope: Construct, id: string, props: WarehouseStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    this.config = config;
+    this.bronzeBucket = props.bronzeBucket;
+    this.bronzeKey = props.dataKey;
+    this.alarmTopic = props.alarmTopic;
+    this.databaseName = DATABASE_NAME;
+
+    const network = new WarehouseNetwork(this, 'Network', {
+      cidr: config.warehouse.vpcCidr,
+      logRetention: config.logRetention,
+      removalPolicy: config.removalPolicy,
+    });
+    this.vpc = network.vpc;
+    this.vpcSubnets = network.subnetSelection;
+
+    this.copyRole = new CopyRole(this, 'CopyRole', { bucket: props.bronzeBucket, bucketKey: props.dataKey }).role;
+
+    const redshiftCluster = new RedshiftCluster(this, 'Redshift', {
+      warehouse: config.warehouse,
+      databaseName: DATABASE_NAME,
+      vpc: this.vpc,
+      subnets: this.vpcSubnets,
+      secretsManagerEndpoint: network.secretsManagerEndpoint,
+      encryptionKey: props.dataKey,
+      roles: [this.copyRole],
+      auditLogBucket: props.logBucket,
+      auditLogPrefix: AccessLogBucket.REDSHIFT_AUDIT_PREFIX,
+      dataSurvivesDestroy: config.dataSurvivesDestroy,
+      alarmTopic: props.alarmTopic,
+      diskUsedPercentThreshold: config.alarms.diskUsedPercentThreshold,
+    });
+    this.cluster = redshiftCluster.cluster;
+    this.clusterIdentifier = redshiftCluster.clusterIdentifier;
+    this.clusterArn = this.formatArn({ service: 'redshift', resource: 'cluster', resourceName: this.clusterIdentifier, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    this.clusterEndpointAddress = redshiftCluster.cluster.attrEndpointAddress;
+    this.clusterPort = redshiftCluster.port;
+    this.clusterSecurityGroup = redshiftCluster.securityGroup;
+    this.adminSecret = redshiftCluster.adminSecret;
+    this.alarms.push(redshiftCluster.healthAlarm, redshiftCluster.diskUsedAlarm);
+
+    this.addPipeline();
+  }
+
+  /**
+   * ▶ THE ONE PLACE where the loading pipeline joins the app. Add here, and nowhere else:
+   *
+   *   const migrations = new SchemaMigrations(this, 'SchemaMigrations', { warehouse: this, ... });
+   *   const sessionizer = new Sessionizer(this, 'Sessionizer', { warehouse: this, ... });
+   *   sessionizer.node.addDependency(migrations); // never load before the schema exists
+   *   this.alarms.push(...sessionizer.alarms);
+   *
+   * Everything they need is a public property of this stack (cluster identifier and ARN,
+   * database name, admin secret, bronze bucket and key, COPY role, alarm topic, VPC, config).
+   * Grant to their own roles (`bronzeBucket.grantReadWrite(fn)`, `adminSecret.grantRead(fn)`);
+   * do not add bucket notifications or resource policies on the bronze bucket or key, which
+   * live in the foundation stack and would create a reference cycle.
+   */
+  private addPipeline(): void {}
+}
