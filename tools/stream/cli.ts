@@ -39,7 +39,7 @@ runCli(USAGE, async () => {
   const targetEvents = numberOption(values.events, 'events');
   const rate = numberOption(values.rate, 'rate');
   const progress = !(values['no-progress'] ?? false);
-  const warehouse = await openWarehouse();
+  const warehouse = await openWarehouse(progress ? { progress: (m) => process.stderr.write(`${m}\n`) } : {});
   try {
     const result = await runLocalStream({
       workDir: values.work ?? '.work/local-stream',
