@@ -42,8 +42,15 @@ export async function runSessionizer(deps: RunDeps): Promise<RunSummary> {
   const inFlight = await inFlightStatements(deps.redshift, config.statementName, deps.retry);
   if (inFlight.length > 0) return { status: 'skipped-in-flight', inFlight: inFlight.map((s) => s.Id ?? 'unknown') };
 
+  const perLoad = maxObjectsPerLoad(config.sqlDir);
+  if (perLoad < 1) {
+    // Otherwise every run would find "nothing to load" and the backlog would grow silently.
+    throw new Error(
+      `The load steps in ${config.sqlDir}/load leave no room for an object within the Data API's 40 statements; merge load statements.`,
+    );
+  }
   const selection = await selectObjects(executor, deps.s3, config.bronzeBucket, await newestLoadedKeys(executor), config.lookbackDays, {
-    maxObjects: Math.min(config.maxObjectsPerRun, maxObjectsPerLoad(config.sqlDir)),
+    maxObjects: Math.min(config.maxObjectsPerRun, perLoad),
     maxBytes: config.maxBytesPerRun,
   });
   if (selection.objects.length === 0) return { status: 'nothing-pending', watermark: await currentWatermark(executor) };

@@ -120,6 +120,8 @@ export class Sessionizer extends Construct {
   public readonly errorsAlarm: cloudwatch.Alarm;
   public readonly freshnessAlarm: cloudwatch.Alarm;
   public readonly deadLetterAlarm: cloudwatch.Alarm;
+  /** Every alarm above, for the operations dashboard. */
+  public readonly alarms: cloudwatch.IAlarm[];
 
   constructor(scope: Construct, id: string, props: SessionizerProps) {
     super(scope, id);
@@ -289,7 +291,9 @@ export class Sessionizer extends Construct {
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       });
-    for (const alarm of [this.errorsAlarm, this.freshnessAlarm, this.deadLetterAlarm]) alarm.addAlarmAction(alarmAction);
+    const alarms = [this.errorsAlarm, this.freshnessAlarm, this.deadLetterAlarm];
+    for (const alarm of alarms) alarm.addAlarmAction(alarmAction);
+    this.alarms = alarms;
   }
 
   /** Creates the schedule only after `dependency` (e.g. the schema migrations), so no load runs before it. */

@@ -7,8 +7,9 @@ import {
 } from '@aws-sdk/client-redshift-data';
 import { ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
+import { fileURLToPath } from 'node:url';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { planLoad } from '../../../pipeline/load.js';
+import { maxObjectsPerLoad, planLoad } from '../../../pipeline/load.js';
 import { DataApiExecutor } from '../../../lambda/shared/data-api-executor.js';
 import type { SessionizerConfig } from '../../../lambda/sessionizer/config.js';
 import { runSessionizer, type RunDeps } from '../../../lambda/sessionizer/run.js';
@@ -21,6 +22,7 @@ const s3Mock = mockClient(S3Client);
 const SECRET = 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:rs-admin-AbCdEf';
 const COPY_ROLE = 'arn:aws:iam::111111111111:role/streamflix-copy';
 const TARGET = { ClusterIdentifier: 'streamflix-dev', Database: 'streamflix', SecretArn: SECRET, StatementName: 'streamflix-load-dev' };
+const REPO_SQL_DIR = fileURLToPath(new URL('../../../sql', import.meta.url));
 const token = (n: number): string => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 
 let warehouse: FakeWarehouse;
@@ -282,5 +284,17 @@ describe('listing', () => {
     const summary = await runSessionizer(deps());
     expect(summary).toMatchObject({ objects: ['a', 'b', 'c', 'd', 'e'].map((n) => `events/dt=2026-11-21/${n}.gz`) });
     expect(s3Mock).toHaveReceivedCommandTimes(ListObjectsV2Command, 2 + 3);
+  });
+});
+
+describe("with the repository's SQL", () => {
+  it('binds every parameter the real load steps reference and stays within one Data API batch', async () => {
+    for (let i = 0; i < 7; i += 1) bronze.objects.set(`events/dt=2026-11-21/${i}.gz`, 10);
+    const summary = await runSessionizer(deps({ sqlDir: REPO_SQL_DIR }));
+    expect(summary).toMatchObject({ status: 'loaded', morePending: true });
+    const [batch] = batches();
+    expect(batch?.Sqls?.length).toBeLessThanOrEqual(40);
+    expect(loadedKeysOf(batch ?? {})).toHaveLength(maxObjectsPerLoad(REPO_SQL_DIR));
+    for (const sql of batch?.Sqls ?? []) expect(Buffer.byteLength(sql)).toBeLessThanOrEqual(100 * 1024);
   });
 });
