@@ -7,6 +7,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { readMigrations } from '../../../pipeline/sql-files.js';
@@ -55,7 +56,7 @@ async function deploy(type: 'Create' | 'Update' = 'Create', d = deps()): Promise
   for (;;) {
     calls += 1;
     if ((await isComplete({ ...event(type), ...response }, d)).IsComplete) return calls;
-    if (calls > 20) throw new Error('isComplete never completed');
+    if (calls > 200) throw new Error('isComplete never completed');
   }
 }
 
@@ -213,5 +214,18 @@ describe('schema migrations on delete', () => {
 
   it('completes at once', async () => {
     expect(await isComplete(event('Delete'), deps(true))).toEqual({ IsComplete: true });
+  });
+});
+
+describe("the repository's migrations", () => {
+  it('apply from scratch, each within one Data API transaction, and are a no-op the second time', async () => {
+    sqlDir = fileURLToPath(new URL('../../../sql', import.meta.url));
+    await deploy();
+    const all = readMigrations(sqlDir);
+    expect(fake.batches.map((b) => b.params.name)).toEqual(all.map((m) => m.name));
+    for (const b of fake.batches) expect(b.sqls.length).toBeLessThanOrEqual(40);
+    redshift.resetHistory();
+    await deploy('Update');
+    expect(redshift).not.toHaveReceivedCommand(BatchExecuteStatementCommand);
   });
 });
