@@ -8,21 +8,25 @@ export interface MigrationsDeps extends MigrateDeps {
   readonly config: MigrationsConfig;
 }
 
-let cached: MigrationsDeps | undefined;
+/** Leave this much of an invocation to report a timeout as an error of ours. */
+const RESERVE_MS = 10_000;
 
-/** Built on first use, so that importing the handler stays cheap. */
-export function migrationsDepsFromEnv(env: NodeJS.ProcessEnv = process.env): MigrationsDeps {
-  if (cached) return cached;
-  const config = migrationsConfigFromEnv(env);
-  const client = new RedshiftDataClient({});
+let cached: { config: MigrationsConfig; client: RedshiftDataClient } | undefined;
+
+/**
+ * The config and client are built on first use, so that importing the handler stays
+ * cheap; the executor per invocation, to wait no longer than the invocation has left
+ * (only the short bootstrap and bookkeeping reads are awaited inside an invocation).
+ */
+export function migrationsDepsFromEnv(remainingMs: number, env: NodeJS.ProcessEnv = process.env): MigrationsDeps {
+  cached ??= { config: migrationsConfigFromEnv(env), client: new RedshiftDataClient({}) };
+  const { config, client } = cached;
   const executor = new DataApiExecutor({
     ...config,
     client,
     statementName: 'streamflix-schema-migrations',
-    // Only the short bootstrap and bookkeeping reads are awaited inside one invocation.
-    timeoutMs: 5 * 60_000,
+    timeoutMs: Math.max(1_000, remainingMs - RESERVE_MS),
   });
   const retry = { maxAttempts: 8, initialDelayMs: 200, maxDelayMs: 10_000, multiplier: 2, sleep: realSleep };
-  cached = { config, client, executor, sqlDir: config.sqlDir, retry };
-  return cached;
+  return { config, client, executor, sqlDir: config.sqlDir, retry };
 }

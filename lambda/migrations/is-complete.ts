@@ -1,4 +1,4 @@
-import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
+import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
 import type { MigrationsDeps } from './deps.js';
 import { migrationsDepsFromEnv } from './deps.js';
 import { advance } from './migrate.js';
@@ -20,5 +20,5 @@ export async function isComplete(event: IsCompleteEvent, deps: MigrationsDeps): 
   return { IsComplete: progress.done };
 }
 
-export const handler = (event: IsCompleteEvent): Promise<{ IsComplete: boolean }> =>
-  isComplete(event, migrationsDepsFromEnv());
+export const handler = (event: IsCompleteEvent, context: Context): Promise<{ IsComplete: boolean }> =>
+  isComplete(event, migrationsDepsFromEnv(context.getRemainingTimeInMillis()));

@@ -1,4 +1,4 @@
-import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
+import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
 import type { MigrationsDeps } from './deps.js';
 import { migrationsDepsFromEnv } from './deps.js';
 import { pendingMigrations, SCHEMA, submitMigration } from './migrate.js';
@@ -36,5 +36,5 @@ export async function onEvent(event: CloudFormationCustomResourceEvent, deps: Mi
   return { PhysicalResourceId: id, Data: { RunToken: runToken, Pending: pending.map((m) => m.name).join(',') } };
 }
 
-export const handler = (event: CloudFormationCustomResourceEvent): Promise<OnEventResponse> =>
-  onEvent(event, migrationsDepsFromEnv());
+export const handler = (event: CloudFormationCustomResourceEvent, context: Context): Promise<OnEventResponse> =>
+  onEvent(event, migrationsDepsFromEnv(context.getRemainingTimeInMillis()));
