@@ -32,7 +32,7 @@ export const environments = {
     },
     sessionizer: {
       schedule: Duration.minutes(15),
-      maxObjectsPerRun: 200,
+      maxObjectsPerRun: 10,
       maxBytesPerRun: 256 * 1024 * 1024,
       freshnessLagThreshold: Duration.hours(2),
     },
@@ -65,7 +65,7 @@ export const environments = {
     },
     sessionizer: {
       schedule: Duration.minutes(15),
-      maxObjectsPerRun: 500,
+      maxObjectsPerRun: 15,
       maxBytesPerRun: 1024 * 1024 * 1024,
       freshnessLagThreshold: Duration.hours(1),
     },
@@ -97,8 +97,8 @@ export const environments = {
     },
     sessionizer: {
       schedule: Duration.minutes(5),
-      maxObjectsPerRun: 1000,
-      maxBytesPerRun: 4 * 1024 * 1024 * 1024,
+      maxObjectsPerRun: 15,
+      maxBytesPerRun: 2 * 1024 * 1024 * 1024,
       freshnessLagThreshold: Duration.minutes(30),
     },
     alarms: {

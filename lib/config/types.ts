@@ -62,7 +62,7 @@ export interface WarehouseConfig {
 export interface SessionizerConfig {
   /** How often a load runs; whole minutes, at least one. */
   readonly schedule: Duration;
-  /** Upper bound on bronze objects taken by one load. */
+  /** Upper bound on bronze objects taken by one load (one Data API transaction holds at most 40 statements). */
   readonly maxObjectsPerRun: number;
   /** Upper bound on the compressed bytes taken by one load. */
   readonly maxBytesPerRun: number;

@@ -1,0 +1,51 @@
+import { readFileSync } from 'node:fs';
+import { App, type Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { type EnvName, resolveEnvironment } from '../../../lib/config';
+import { StreamflixStage } from '../../../lib/stages/streamflix-stage';
+
+/** The feature flags of cdk.json, so that tests synthesize what `cdk synth` does. */
+export const cdkJsonContext: Record<string, unknown> = JSON.parse(
+  readFileSync(new URL('../../../cdk.json', import.meta.url), 'utf8'),
+).context;
+
+export function newApp(context: Record<string, unknown> = {}): App {
+  return new App({ context: { ...cdkJsonContext, ...context }, analyticsReporting: false });
+}
+
+/** One environment's stage in an app of its own (no cdk-nag: see the nag test for that). */
+export function buildStage(envName: EnvName): StreamflixStage {
+  const config = resolveEnvironment(envName);
+  return new StreamflixStage(newApp(), config.stageId, { config });
+}
+
+export interface StageTemplates {
+  readonly foundation: Template;
+  readonly ingestion: Template;
+  readonly warehouse: Template;
+  readonly monitoring: Template;
+}
+
+export function stageTemplates(stage: StreamflixStage): StageTemplates {
+  return {
+    foundation: Template.fromStack(stage.foundation),
+    ingestion: Template.fromStack(stage.ingestion),
+    warehouse: Template.fromStack(stage.warehouse),
+    monitoring: Template.fromStack(stage.monitoring),
+  };
+}
+
+/** Logical id of a stack's resource, for `Ref`/`GetAtt` assertions. */
+export function logicalId(stack: Stack, template: Template, type: string, path: string): string {
+  const ids = Object.keys(template.findResources(type)).filter((id) => id.startsWith(path));
+  if (ids.length !== 1) throw new Error(`expected one ${type} under ${path} in ${stack.stackName}, found ${ids.join(', ') || 'none'}`);
+  return ids[0] as string;
+}
+
+/** A template as JSON text with asset hashes and object keys masked, for stable snapshots. */
+export function maskedTemplate(template: Template): unknown {
+  const text = JSON.stringify(template.toJSON())
+    .replace(/[a-f0-9]{64}(\.zip|\.json)?/g, '<asset-hash>$1')
+    .replace(/"S3Key":"[^"]*"/g, '"S3Key":"<asset-key>"');
+  return JSON.parse(text);
+}

@@ -1,0 +1,35 @@
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildStage } from '../helpers/cdk-app';
+
+let body: string;
+let dev: Template;
+
+beforeAll(() => {
+  dev = Template.fromStack(buildStage('dev').monitoring);
+  const dashboard = Object.values(dev.findResources('AWS::CloudWatch::Dashboard'))[0] as { Properties: { DashboardBody: unknown } };
+  body = JSON.stringify(dashboard.Properties.DashboardBody);
+});
+
+describe('MonitoringStack', () => {
+  it('has one dashboard with no fixed name', () => {
+    dev.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    dev.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: Match.absent() });
+  });
+
+  it('shows the state of every alarm of the environment', () => {
+    const alarmOutputs = new Set(body.match(/OutputName":"PublishOutputFnGetAtt\w*Alarm\w*Arn\w*"/g));
+    expect(alarmOutputs.size).toBe(6);
+  });
+
+  it.each([
+    ['Kinesis iterator age', 'GetRecords.IteratorAgeMilliseconds'],
+    ['Kinesis write throttling', 'WriteProvisionedThroughputExceeded'],
+    ['Firehose freshness', 'DeliveryToS3.DataFreshness'],
+    ['Firehose delivery success', 'DeliveryToS3.Success'],
+    ['Redshift health', 'HealthStatus'],
+    ['Redshift disk use', 'PercentageDiskSpaceUsed'],
+  ])('graphs %s', (_, metricName) => {
+    expect(body).toContain(`\\"${metricName}\\"`);
+  });
+});
