@@ -1,0 +1,163 @@
+/**
+ * The deployed artifact, not the sources: the sessionizer bundled exactly as the
+ * construct bundles it, run in a fresh Node process against a local stand-in for the
+ * Data API (JSON protocol) and S3 (REST/XML), so that bundling mistakes (ESM, the
+ * `require` banner, tree-shaken SDK parts) fail here rather than in Lambda.
+ */
+import { spawn } from 'node:child_process';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { ESBUILD_SETTINGS, LAMBDA_ENTRIES } from '../../../lib/constructs/lambda-bundling.js';
+import { sqlFixture } from '../sql-fixture.js';
+
+interface Seen {
+  targets: string[];
+  batches: { Sqls: string[]; Parameters?: { name: string; value: string }[] }[];
+  puts: Map<string, string>;
+}
+
+const seen: Seen = { targets: [], batches: [], puts: new Map() };
+let server: Server;
+let bundle: string;
+
+const body = (req: IncomingMessage): Promise<string> =>
+  new Promise((resolve) => {
+    let text = '';
+    req.on('data', (chunk) => (text += chunk));
+    req.on('end', () => resolve(text));
+  });
+
+/** Just enough of the Data API for one load of one object. */
+function dataApi(target: string, input: Record<string, unknown>, sqls: Map<string, string>): unknown {
+  switch (target) {
+    case 'ListStatements':
+      return { Statements: [] };
+    case 'ExecuteStatement': {
+      const id = `q${sqls.size + 1}`;
+      sqls.set(id, input.Sql as string);
+      return { Id: id };
+    }
+    case 'BatchExecuteStatement':
+      seen.batches.push(input as never);
+      return { Id: 'b1' };
+    case 'DescribeStatement': {
+      const sql = sqls.get(input.Id as string) ?? '';
+      return { Id: input.Id, Status: 'FINISHED', HasResultSet: sql.startsWith('select') };
+    }
+    case 'GetStatementResult': {
+      const sql = sqls.get(input.Id as string) ?? '';
+      if (sql.includes('where b.load_token')) {
+        return {
+          ColumnMetadata: ['batch_id', 'lines_read', 'events_loaded', 'duplicates', 'quarantined', 'watermark'].map((name) => ({ name })),
+          Records: [[{ longValue: 1 }, { longValue: 3 }, { longValue: 2 }, { longValue: 1 }, { longValue: 0 }, { stringValue: '2026-11-21T11:00:00.000Z' }]],
+        };
+      }
+      if (sql.includes('where batch_id')) return { ColumnMetadata: [{ name: 'object_key' }], Records: [[{ stringValue: 'events/dt=2026-11-21/a.gz' }]] };
+      return { ColumnMetadata: [], Records: [] };
+    }
+    default:
+      throw new Error(`unexpected Data API call ${target}`);
+  }
+}
+
+const LISTING = (prefix: string) =>
+  `<?xml version="1.0" encoding="UTF-8"?><ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>bronze</Name><Prefix>${prefix}</Prefix><KeyCount>${prefix === 'events/' ? 1 : 0}</KeyCount><MaxKeys>1000</MaxKeys><IsTruncated>false</IsTruncated>${
+    prefix === 'events/' ? '<Contents><Key>events/dt=2026-11-21/a.gz</Key><Size>120</Size><StorageClass>STANDARD</StorageClass></Contents>' : ''
+  }</ListBucketResult>`;
+
+beforeAll(async () => {
+  const sqls = new Map<string, string>();
+  server = createServer(async (req, res) => {
+    const text = await body(req);
+    const target = req.headers['x-amz-target'];
+    if (typeof target === 'string') {
+      const op = target.split('.')[1] as string;
+      seen.targets.push(op);
+      res.setHeader('content-type', 'application/x-amz-json-1.1');
+      res.end(JSON.stringify(dataApi(op, JSON.parse(text) as Record<string, unknown>, sqls)));
+      return;
+    }
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (req.method === 'GET' && url.searchParams.get('list-type') === '2') {
+      seen.targets.push(`ListObjectsV2 ${url.searchParams.get('prefix')}`);
+      res.setHeader('content-type', 'application/xml');
+      res.end(LISTING(url.searchParams.get('prefix') ?? ''));
+      return;
+    }
+    if (req.method === 'PUT') {
+      seen.puts.set(url.pathname, text);
+      res.setHeader('etag', '"e"');
+      res.end();
+      return;
+    }
+    res.statusCode = 400;
+    res.end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  bundle = join(mkdtempSync(join(tmpdir(), 'bundle-')), 'index.mjs');
+  await build({
+    entryPoints: [LAMBDA_ENTRIES.sessionizer],
+    outfile: bundle,
+    bundle: true,
+    logLevel: 'error',
+    format: ESBUILD_SETTINGS.format,
+    platform: ESBUILD_SETTINGS.platform,
+    target: ESBUILD_SETTINGS.target,
+    minify: ESBUILD_SETTINGS.minify,
+    sourcemap: ESBUILD_SETTINGS.sourcemap,
+    mainFields: [...ESBUILD_SETTINGS.mainFields],
+    banner: { js: ESBUILD_SETTINGS.banner },
+  });
+});
+
+afterAll(() => {
+  server.close();
+});
+
+it('the bundled handler runs a whole load against the AWS protocols', async () => {
+  const { port } = server.address() as AddressInfo;
+  const script = `const m = await import(${JSON.stringify(pathToFileURL(bundle).href)});
+const r = await m.handler({}, { functionName: 'f', awsRequestId: 'r', getRemainingTimeInMillis: () => 60000 });
+process.stdout.write('RESULT ' + JSON.stringify(r) + '\\n');`;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+    env: {
+      PATH: process.env.PATH,
+      AWS_REGION: 'eu-west-1',
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+      AWS_ENDPOINT_URL: `http://127.0.0.1:${port}`,
+      CLUSTER_ID: 'streamflix-dev',
+      DATABASE: 'streamflix',
+      SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:rs-AbCdEf',
+      BRONZE_BUCKET: 'bronze',
+      COPY_ROLE_ARN: 'arn:aws:iam::111111111111:role/copy',
+      MAX_OBJECTS: '5',
+      MAX_BYTES: '1000000',
+      STATEMENT_NAME: 'streamflix-load-dev',
+      SQL_DIR: sqlFixture(),
+    },
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  expect(code, stderr).toBe(0);
+  const result = JSON.parse(stdout.split('\n').find((l) => l.startsWith('RESULT '))?.slice(7) ?? '{}') as { status?: string };
+  expect(result.status).toBe('loaded');
+  expect(seen.targets.slice(0, 3)).toEqual(['ListStatements', 'ListStatements', 'ListStatements']);
+  expect(seen.targets).toContain('ListObjectsV2 events/');
+  const [manifestPath, manifest] = [...seen.puts][0] ?? [];
+  expect(manifestPath).toMatch(/^\/bronze\/manifests\/[0-9a-f-]{36}\/1\.manifest$/);
+  expect(JSON.parse(manifest ?? '{}')).toEqual({ entries: [{ url: 's3://bronze/events/dt=2026-11-21/a.gz', mandatory: true }] });
+  expect(seen.batches).toHaveLength(1);
+  expect(seen.batches[0]?.Sqls.some((s) => s.startsWith(`copy streamflix.stg_raw_line (raw_line) from 's3://bronze${manifestPath?.slice('/bronze'.length)}'`))).toBe(true);
+  expect(stdout).toContain('"message":"load committed"');
+  expect(stdout).toContain('"Namespace":"StreamFlix/Warehouse"');
+});
