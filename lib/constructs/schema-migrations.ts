@@ -11,7 +11,7 @@ import { Construct, type IDependable } from 'constructs';
 import { readMigrations } from '../../pipeline/sql-files.js';
 import { BUNDLED_SQL_DIR, LAMBDA_ENTRIES, lambdaBundling, REPO_SQL_DIR } from './lambda-bundling.js';
 import { acknowledgeWildcards } from './sessionizer-nag.js';
-import { DATA_API_WILDCARD_REASON, grantDataApi } from './sessionizer-permissions.js';
+import { DATA_API_WILDCARD_REASON, grantDataApi, grantSecretRead } from './sessionizer-permissions.js';
 
 export interface SchemaMigrationsProps {
   /** The Redshift cluster (Data API `ClusterIdentifier`). */
@@ -89,7 +89,7 @@ export class SchemaMigrations extends Construct {
       description: 'StreamFlix schema migrations: Data API on one cluster',
     });
     grantDataApi(this.role, this, props.clusterIdentifier);
-    props.adminSecret.grantRead(this.role);
+    grantSecretRead(this.role, this, props.adminSecret);
     acknowledgeWildcards(this.role, [{ finding: /^Resource::\*$/, reason: DATA_API_WILDCARD_REASON }]);
 
     const handler = (name: string, entry: string, timeout: Duration): nodejs.NodejsFunction => {

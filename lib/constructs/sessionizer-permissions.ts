@@ -1,5 +1,6 @@
 import { ArnFormat, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { IConstruct } from 'constructs';
 
 /** The cluster ARN the Data API's ExecuteStatement/BatchExecuteStatement authorize against. */
@@ -47,3 +48,29 @@ export const DATA_API_WILDCARD_REASON =
   'redshift-data DescribeStatement, GetStatementResult, CancelStatement and ListStatements support no resource ARN; ' +
   'the first three are limited to statements this role submitted (statement-owner condition), and ListStatements only ' +
   "returns the caller role's statements.";
+
+/**
+ * Read access to the cluster's secret, as identity policy only: `secret.grantRead` would
+ * also add this role to the key policy of the secret's key, which (in the warehouse app)
+ * lives in another stack, and the reference back would make a cycle. The key's default
+ * policy delegates to IAM, so an identity policy suffices; decrypt only via Secrets Manager.
+ */
+export function grantSecretRead(role: iam.Role, scope: IConstruct, secret: secretsmanager.ISecret): void {
+  role.addToPolicy(
+    new iam.PolicyStatement({
+      sid: 'ReadClusterSecret',
+      actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+      resources: [secret.secretFullArn ?? `${secret.secretArn}-??????`],
+    }),
+  );
+  if (secret.encryptionKey) {
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'DecryptClusterSecret',
+        actions: ['kms:Decrypt'],
+        resources: [secret.encryptionKey.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${Stack.of(scope).region}.amazonaws.com` } },
+      }),
+    );
+  }
+}

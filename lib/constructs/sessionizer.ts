@@ -17,7 +17,7 @@ import { FEED_PREFIXES, MANIFEST_PREFIX } from '../../lambda/sessionizer/bucket-
 import { Metric, METRICS_NAMESPACE, SERVICE_DIMENSION } from '../../lambda/sessionizer/telemetry-names.js';
 import { BUNDLED_SQL_DIR, LAMBDA_ENTRIES, lambdaBundling, REPO_SQL_DIR } from './lambda-bundling.js';
 import { acknowledgeWildcards } from './sessionizer-nag.js';
-import { DATA_API_WILDCARD_REASON, grantDataApi } from './sessionizer-permissions.js';
+import { DATA_API_WILDCARD_REASON, grantDataApi, grantSecretRead } from './sessionizer-permissions.js';
 
 export interface SessionizerProps {
   /** The Redshift cluster the loads run on (Data API `ClusterIdentifier`). */
@@ -157,7 +157,7 @@ export class Sessionizer extends Construct {
     });
     logGroup.grantWrite(this.role);
     grantDataApi(this.role, this, props.clusterIdentifier);
-    props.adminSecret.grantRead(this.role);
+    grantSecretRead(this.role, this, props.adminSecret);
     this.role.addToPolicy(
       new iam.PolicyStatement({
         sid: 'ListBronzeFeeds',
