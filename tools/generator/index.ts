@@ -190,6 +190,8 @@ export async function generateDataset(outDir: string, options: GeneratorOptions)
       simulator.run(users[slot.u]!, slot.t);
     }
     if (!stopped) await flushBefore(dayStart + DAY);
+    // Without a target, the total is estimated from the days done so far.
+    if (!Number.isFinite(target)) progress.setTotal(Math.round((lines / (day + 1)) * options.days));
     progress.update(lines, `day ${day + 1}/${options.days}`);
   }
   await flushBefore(Number.POSITIVE_INFINITY);

@@ -19,10 +19,17 @@ export class ProgressBar {
   private lastDecile = -1;
   private done = 0;
   private note = '';
+  private total: number | undefined;
   private readonly stream: NodeJS.WriteStream;
 
   constructor(private readonly props: ProgressProps) {
     this.stream = props.stream ?? process.stderr;
+    this.total = props.total;
+  }
+
+  /** Revises the expected total (e.g. an estimate that improves as work goes on). */
+  setTotal(total: number): void {
+    this.total = total;
   }
 
   /** Sets the absolute count (and an optional short note such as the current day). */
@@ -37,7 +44,7 @@ export class ProgressBar {
       }
       return;
     }
-    const total = this.props.total;
+    const total = this.total;
     if (total !== undefined && total > 0) {
       const decile = Math.floor((10 * Math.min(done, total)) / total);
       if (decile > this.lastDecile) {
@@ -57,7 +64,7 @@ export class ProgressBar {
     const seconds = Math.max((now - this.started) / 1000, 0.001);
     const rate = formatCount(this.done / seconds);
     const unit = this.props.unit ?? 'lines';
-    const total = this.props.total;
+    const total = this.total;
     let bar = '';
     if (total !== undefined && total > 0) {
       const share = Math.min(this.done / total, 1);
@@ -77,6 +84,6 @@ export function formatCount(n: number): string {
 }
 
 /** A progress bar, or a do-nothing stand-in when progress is off. */
-export function progressBar(enabled: boolean, props: ProgressProps): Pick<ProgressBar, 'update' | 'finish'> {
-  return enabled ? new ProgressBar(props) : { update: () => undefined, finish: () => undefined };
+export function progressBar(enabled: boolean, props: ProgressProps): Pick<ProgressBar, 'update' | 'finish' | 'setTotal'> {
+  return enabled ? new ProgressBar(props) : { update: () => undefined, finish: () => undefined, setTotal: () => undefined };
 }
