@@ -5,13 +5,15 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { cdkJsonContext } from '../helpers/cdk-app.js';
 
 /**
  * The placeholders the warehouse stack provides in production, in a stack of their own
  * (so references cross stacks, as they will), plus the stack under test, with cdk-nag on.
  */
 export function testStacks(): { app: App; shared: Stack; stack: Stack; deps: TestDeps } {
-  const app = new App();
+  // The feature flags of cdk.json, so that the stack synthesizes as `cdk synth` would.
+  const app = new App({ context: cdkJsonContext, analyticsReporting: false });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   const env = { account: '111111111111', region: 'eu-west-1' };
   const shared = new Stack(app, 'Shared', { env });
