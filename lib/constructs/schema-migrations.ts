@@ -37,8 +37,9 @@ export interface SchemaMigrationsProps {
    */
   readonly sqlDir?: string;
   /**
-   * How long one deployment may spend applying migrations before it fails.
-   * @default Duration.hours(1)
+   * How long one deployment may spend applying migrations before it fails; under
+   * CloudFormation's one-hour limit, so the failure names the running migration.
+   * @default Duration.minutes(55)
    */
   readonly totalTimeout?: Duration;
   /**
@@ -82,6 +83,9 @@ export class SchemaMigrations extends Construct {
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     const retention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
     const hash = migrationsHash(sqlDir);
+    if (props.totalTimeout && props.totalTimeout.toSeconds() > 3600) {
+      throw new Error(`totalTimeout (${props.totalTimeout.toHumanString()}) cannot exceed CloudFormation's one hour for a custom resource; split long migrations instead.`);
+    }
 
     // One role for both handlers: isComplete follows statements onEvent submitted.
     this.role = new iam.Role(this, 'Role', {
@@ -131,7 +135,7 @@ export class SchemaMigrations extends Construct {
       onEventHandler: this.onEventFunction,
       isCompleteHandler: this.isCompleteFunction,
       queryInterval: props.queryInterval ?? Duration.seconds(15),
-      totalTimeout: props.totalTimeout ?? Duration.hours(1),
+      totalTimeout: props.totalTimeout ?? Duration.minutes(55),
       logGroup: providerLogGroup,
       frameworkOnEventRole: frameworkRole('FrameworkOnEventRole'),
       frameworkCompleteAndTimeoutRole: frameworkRole('FrameworkCompleteRole'),

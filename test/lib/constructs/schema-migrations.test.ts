@@ -119,6 +119,15 @@ describe('least privilege', () => {
   });
 });
 
+describe('validation', () => {
+  it("refuses a total timeout beyond CloudFormation's hour", () => {
+    const { stack: s, deps } = testStacks();
+    expect(
+      () => new SchemaMigrations(s, 'M', { clusterIdentifier: 'c', database: 'd', adminSecret: deps.secret, totalTimeout: Duration.minutes(90) }),
+    ).toThrow(/cannot exceed CloudFormation's one hour/);
+  });
+});
+
 describe('migrationsHash', () => {
   it('changes when a migration is added', () => {
     const dir = sqlFixture();
