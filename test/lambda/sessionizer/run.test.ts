@@ -112,6 +112,38 @@ describe('a run with new objects', () => {
     expect(redshiftMock.call(0).args[0]).toBeInstanceOf(ListStatementsCommand);
   });
 
+  it('talks to the Data API and S3 in this order', async () => {
+    await runSessionizer(deps());
+    const names = [...redshiftMock.calls(), ...s3Mock.calls()]
+      .map((c) => ({ at: c.callId, name: c.args[0].constructor.name.replace(/Command$/, '') }))
+      .sort((a, b) => a.at - b.at)
+      .map((c) => c.name)
+      // Polling and result paging are details of each statement.
+      .filter((name) => name !== 'DescribeStatement' && name !== 'GetStatementResult');
+    expect(names).toEqual([
+      'ListStatements', 'ListStatements', 'ListStatements', // the lock
+      'ExecuteStatement', // newest loaded key per feed
+      'ListObjectsV2', 'ExecuteStatement', // catalog/: list, pendingObjects
+      'ListObjectsV2', 'ExecuteStatement', // users/
+      'ListObjectsV2', 'ExecuteStatement', // events/
+      'PutObject', 'PutObject', 'PutObject', 'PutObject', // one manifest per object
+      'BatchExecuteStatement', // the load
+      'ExecuteStatement', 'ExecuteStatement', // its etl_batch row and loaded keys
+    ]);
+  });
+
+  it('asks which listed keys are loaded with bound parameters on this cluster', async () => {
+    await runSessionizer(deps());
+    expect(redshiftMock).toHaveReceivedCommandWith(ExecuteStatementCommand, {
+      ...TARGET,
+      Sql: 'select object_key from streamflix.etl_loaded_object where object_key in (:key_1, :key_2)',
+      Parameters: [
+        { name: 'key_1', value: 'events/dt=2026-11-21/a.gz' },
+        { name: 'key_2', value: 'events/dt=2026-11-21/b.gz' },
+      ],
+    });
+  });
+
   it('reports the committed batch', async () => {
     const summary = await runSessionizer(deps());
     expect(summary).toMatchObject({
