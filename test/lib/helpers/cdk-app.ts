@@ -9,8 +9,9 @@ export const cdkJsonContext: Record<string, unknown> = JSON.parse(
   readFileSync(new URL('../../../cdk.json', import.meta.url), 'utf8'),
 ).context;
 
+/** An app like bin/app.ts builds (cfn-lint, run by the tests, replaces CDK's built-in template validation). */
 export function newApp(context: Record<string, unknown> = {}): App {
-  return new App({ context: { ...cdkJsonContext, ...context }, analyticsReporting: false });
+  return new App({ context: { ...cdkJsonContext, ...context }, analyticsReporting: false, builtinCloudFormationValidation: false });
 }
 
 /** One environment's stage in an app of its own (no cdk-nag: see the nag test for that). */
