@@ -62,8 +62,14 @@ export class ArrivalQueue {
   }
 
   private swap(a: number, b: number): void {
-    [this.arrivals[a], this.arrivals[b]] = [this.arrivals[b]!, this.arrivals[a]!];
-    [this.seqs[a], this.seqs[b]] = [this.seqs[b]!, this.seqs[a]!];
-    [this.lines[a], this.lines[b]] = [this.lines[b]!, this.lines[a]!];
+    const arrival = this.arrivals[a]!;
+    this.arrivals[a] = this.arrivals[b]!;
+    this.arrivals[b] = arrival;
+    const seq = this.seqs[a]!;
+    this.seqs[a] = this.seqs[b]!;
+    this.seqs[b] = seq;
+    const line = this.lines[a]!;
+    this.lines[a] = this.lines[b]!;
+    this.lines[b] = line;
   }
 }

@@ -10,7 +10,7 @@ import { progressBar } from '../shared/progress';
 import { Random } from '../shared/random';
 import { badLine } from './bad-lines';
 import { buildCatalog, catalogLines } from './catalog';
-import { eventObject, type EventFields } from './events';
+import { eventLine, eventObject, type EventFields } from './events';
 import { LineFiles } from './line-files';
 import { dayProfile } from './rhythm';
 import { ViewingSimulator } from './sessions';
@@ -125,7 +125,7 @@ export async function generateDataset(outDir: string, options: GeneratorOptions)
   let duplicateLines = 0;
   const sink = {
     emit(event: EventFields): void {
-      const line = JSON.stringify(eventObject(event));
+      const line = eventLine(event);
       const arrival = lateRng.chance(lateRate) ? event.ts + logUniform(lateRng, 120_000, 48 * 3_600_000) : event.ts;
       queue.push(arrival, line);
       if (duplicateRng.chance(duplicateRate)) {

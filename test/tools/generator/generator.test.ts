@@ -108,6 +108,12 @@ describe('generateDataset', () => {
     expect(repeats).toBeGreaterThan(0);
   });
 
+  it('writes every valid line as JSON.stringify would (escaping, key order)', () => {
+    for (const { line } of lines) {
+      if (validateEventLine(line)?.ok) expect(JSON.stringify(JSON.parse(line))).toBe(line);
+    }
+  });
+
   it('keeps the lines that are neither bad nor repeats as unique real events', () => {
     expect(events.length).toBe(dataset.eventLines - dataset.badLines - dataset.duplicateLines);
   });
