@@ -6,6 +6,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import type { Context } from 'aws-lambda';
 import { realSleep, type ThrottleRetry } from '../shared/backoff.js';
 import { DataApiExecutor } from '../shared/data-api-executor.js';
+import { inFlightStatements } from '../shared/in-flight.js';
 import { sessionizerConfigFromEnv, type SessionizerConfig } from './config.js';
 import { runSessionizer, type RunSummary } from './run.js';
 import { report } from './telemetry.js';
@@ -50,7 +51,9 @@ export async function handler(_event: unknown, context: Context): Promise<RunSum
     timeoutMs: Math.max(1_000, context.getRemainingTimeInMillis() - RESERVE_MS),
   });
   try {
-    const summary = await runSessionizer({ config, executor, redshift, s3, retry, newLoadToken: randomUUID });
+    const inFlight = async () =>
+      (await inFlightStatements(redshift, config.statementName, retry)).map((s) => s.Id ?? 'unknown');
+    const summary = await runSessionizer({ config, executor, s3, inFlight, newLoadToken: randomUUID });
     report(summary, metrics, logger, Date.now());
     return summary;
   } catch (error) {

@@ -1,10 +1,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
+import type { SqlExecutor } from '../../pipeline/executor.js';
 import { maxObjectsPerLoad, runLoad, type LoadResult } from '../../pipeline/load.js';
-import type { DataApiExecutor } from '../shared/data-api-executor.js';
-import { inFlightStatements } from '../shared/in-flight.js';
 import { StatementTimeoutError } from '../shared/statement-errors.js';
-import type { ThrottleRetry } from '../shared/backoff.js';
-import type { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
 import type { SessionizerConfig } from './config.js';
 import { writeManifests } from './manifests.js';
 import { selectObjects } from './select-objects.js';
@@ -12,10 +9,10 @@ import { currentWatermark, newestLoadedKeys } from './warehouse-state.js';
 
 export interface RunDeps {
   readonly config: SessionizerConfig;
-  readonly executor: DataApiExecutor;
-  readonly redshift: RedshiftDataClient;
+  readonly executor: SqlExecutor;
   readonly s3: S3Client;
-  readonly retry: ThrottleRetry;
+  /** Ids of loads still running (the lock); on AWS, `inFlightStatements` of the Data API. */
+  readonly inFlight: () => Promise<string[]>;
   /** A UUID per run: names the batch, its manifests, and its etl_batch row. */
   readonly newLoadToken: () => string;
 }
@@ -39,8 +36,8 @@ export type RunSummary =
  */
 export async function runSessionizer(deps: RunDeps): Promise<RunSummary> {
   const { config, executor } = deps;
-  const inFlight = await inFlightStatements(deps.redshift, config.statementName, deps.retry);
-  if (inFlight.length > 0) return { status: 'skipped-in-flight', inFlight: inFlight.map((s) => s.Id ?? 'unknown') };
+  const inFlight = await deps.inFlight();
+  if (inFlight.length > 0) return { status: 'skipped-in-flight', inFlight };
 
   const perLoad = maxObjectsPerLoad(config.sqlDir);
   if (perLoad < 1) {

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { maxObjectsPerLoad, planLoad } from '../../../pipeline/load.js';
 import { DataApiExecutor } from '../../../lambda/shared/data-api-executor.js';
+import { inFlightStatements } from '../../../lambda/shared/in-flight.js';
 import type { SessionizerConfig } from '../../../lambda/sessionizer/config.js';
 import { runSessionizer, type RunDeps } from '../../../lambda/sessionizer/run.js';
 import { fakeTime } from '../fakes.js';
@@ -34,12 +35,12 @@ let tokens: number;
 function deps(overrides: Partial<SessionizerConfig> = {}, timeoutMs?: number): RunDeps {
   const redshift = new RedshiftDataClient({ region: 'eu-west-1' });
   const c = { ...config, ...overrides };
+  const retry = { maxAttempts: 4, initialDelayMs: 100, maxDelayMs: 1_000, multiplier: 2, sleep: time.sleep };
   return {
     config: c,
-    redshift,
     s3: new S3Client({ region: 'eu-west-1' }),
     executor: new DataApiExecutor({ ...c, client: redshift, sleep: time.sleep, now: time.now, timeoutMs }),
-    retry: { maxAttempts: 4, initialDelayMs: 100, maxDelayMs: 1_000, multiplier: 2, sleep: time.sleep },
+    inFlight: async () => (await inFlightStatements(redshift, c.statementName, retry)).map((s) => s.Id ?? 'unknown'),
     newLoadToken: () => token(++tokens),
   };
 }
