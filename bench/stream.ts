@@ -37,9 +37,9 @@ async function liveHeap<T>(work: () => Promise<T>): Promise<{ result: T; peakMb:
 
 await rm(root, { recursive: true, force: true });
 
-console.log('generator (5,000 users, 60 days, stopped at the target; flat memory = the same live heap at both volumes):');
-for (const target of [250_000, 2_000_000]) {
-  const { result, peakMb, seconds } = await liveHeap(() => generateDataset(join(root, `gen-${target}`), { seed: 1, users: 5000, days: 60, targetEvents: target }));
+console.log('generator (20,000 users, 60 days, stopped at the target; flat memory = the same live heap at both volumes):');
+for (const target of [250_000, 10_000_000]) {
+  const { result, peakMb, seconds } = await liveHeap(() => generateDataset(join(root, `gen-${target}`), { seed: 1, users: 20_000, days: 60, targetEvents: target }));
   console.log(`  ${fmt(result.eventLines).padStart(10)} lines in ${seconds.toFixed(2)} s: ${fmt(result.eventLines / seconds)} events/s, live heap ≤ ${peakMb.toFixed(0)} MB`);
   await rm(join(root, `gen-${target}`), { recursive: true, force: true });
 }
