@@ -7,7 +7,7 @@ import * as redshift from 'aws-cdk-lib/aws-redshift';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
-import { Construct } from 'constructs';
+import { Construct, DependencyGroup } from 'constructs';
 import type { WarehouseConfig } from '../config';
 import { notify } from './alarm-topic';
 
@@ -49,6 +49,8 @@ export class RedshiftCluster extends Construct {
   public readonly adminSecret: secretsmanager.ISecret;
   public readonly securityGroup: ec2.SecurityGroup;
   public readonly port: number;
+  /** The cluster with its secret attached and rotation scheduled: what SQL clients should wait for. */
+  public readonly ready = new DependencyGroup();
   public readonly healthAlarm: cloudwatch.Alarm;
   public readonly diskUsedAlarm: cloudwatch.Alarm;
 
@@ -134,7 +136,7 @@ export class RedshiftCluster extends Construct {
     });
     this.securityGroup.addIngressRule(rotationSecurityGroup, ec2.Port.tcp(warehouse.port), 'Secret rotation');
     props.secretsManagerEndpoint.connections.allowDefaultPortFrom(rotationSecurityGroup, 'Secret rotation');
-    attachment.addRotationSchedule('Rotation', {
+    const rotation = attachment.addRotationSchedule('Rotation', {
       automaticallyAfter: warehouse.adminSecretRotation,
       hostedRotation: secretsmanager.HostedRotation.redshiftSingleUser({
         vpc: props.vpc,
@@ -143,6 +145,7 @@ export class RedshiftCluster extends Construct {
         excludeCharacters: PASSWORD_EXCLUDED,
       }),
     });
+    this.ready.add(this.cluster, attachment, rotation);
 
     const dimensionsMap = { ClusterIdentifier: this.cluster.ref };
     this.healthAlarm = new cloudwatch.Alarm(this, 'HealthAlarm', {

@@ -7,7 +7,7 @@ import type * as redshift from 'aws-cdk-lib/aws-redshift';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
-import type { Construct } from 'constructs';
+import type { Construct, IDependable } from 'constructs';
 import type { ResolvedEnvironmentConfig } from '../config';
 import { AccessLogBucket } from '../constructs/access-log-bucket';
 import { CopyRole } from '../constructs/copy-role';
@@ -39,8 +39,10 @@ export class WarehouseStack extends Stack {
   public readonly vpc: ec2.IVpc;
   /** Isolated subnets of `vpc`. */
   public readonly vpcSubnets: ec2.SubnetSelection;
-  /** The L1 cluster, for dependencies (`node.addDependency(warehouse.cluster)`). */
+  /** The L1 cluster. */
   public readonly cluster: redshift.CfnCluster;
+  /** Cluster created, admin secret attached and its rotation scheduled: make SQL clients depend on it. */
+  public readonly clusterReady: IDependable;
   /** Redshift cluster identifier (Data API `ClusterIdentifier`). */
   public readonly clusterIdentifier: string;
   /** `arn:…:redshift:<region>:<account>:cluster:<id>`, for IAM policies of Data API callers. */
@@ -96,6 +98,7 @@ export class WarehouseStack extends Stack {
       diskUsedPercentThreshold: config.alarms.diskUsedPercentThreshold,
     });
     this.cluster = redshiftCluster.cluster;
+    this.clusterReady = redshiftCluster.ready;
     this.clusterIdentifier = redshiftCluster.clusterIdentifier;
     this.clusterArn = this.formatArn({ service: 'redshift', resource: 'cluster', resourceName: this.clusterIdentifier, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
     this.clusterEndpointAddress = redshiftCluster.cluster.attrEndpointAddress;
@@ -110,16 +113,23 @@ export class WarehouseStack extends Stack {
   /**
    * ▶ THE ONE PLACE where the loading pipeline joins the app. Add here, and nowhere else:
    *
-   *   const migrations = new SchemaMigrations(this, 'SchemaMigrations', { warehouse: this, ... });
-   *   const sessionizer = new Sessionizer(this, 'Sessionizer', { warehouse: this, ... });
-   *   sessionizer.node.addDependency(migrations); // never load before the schema exists
-   *   this.alarms.push(...sessionizer.alarms);
+   *   const db = { clusterIdentifier: this.clusterIdentifier, database: this.databaseName, adminSecret: this.adminSecret };
+   *   const common = { logRetention: this.config.logRetention, removalPolicy: this.config.removalPolicy };
+   *   const migrations = new SchemaMigrations(this, 'SchemaMigrations', {
+   *     ...db, ...common, clusterReady: this.clusterReady, dropSchemaOnDelete: !this.config.dataSurvivesDestroy,
+   *   });
+   *   const sessionizer = new Sessionizer(this, 'Sessionizer', {
+   *     ...db, ...common, schemaReady: migrations,
+   *     bronzeBucket: this.bronzeBucket, bronzeKey: this.bronzeKey, copyRole: this.copyRole, alarmTopic: this.alarmTopic,
+   *     ...this.config.sessionizer, // schedule, maxObjectsPerRun, maxBytesPerRun, freshnessLagThreshold
+   *   });
+   *   this.alarms.push(sessionizer.errorsAlarm, sessionizer.freshnessAlarm, sessionizer.deadLetterAlarm);
    *
-   * Everything they need is a public property of this stack (cluster identifier and ARN,
-   * database name, admin secret, bronze bucket and key, COPY role, alarm topic, VPC, config).
-   * Grant to their own roles (`bronzeBucket.grantReadWrite(fn)`, `adminSecret.grantRead(fn)`);
-   * do not add bucket notifications or resource policies on the bronze bucket or key, which
-   * live in the foundation stack and would create a reference cycle.
+   * (Adjust to the constructs' final props.) Everything they need is a public property of
+   * this stack. Grant to their own roles (`bronzeBucket.grantReadWrite(fn)`,
+   * `adminSecret.grantRead(fn)`); do not add bucket notifications or resource policies on
+   * the bronze bucket or key, which live in the foundation stack: that would create a
+   * reference cycle.
    */
   private addPipeline(): void {}
 }

@@ -221,3 +221,14 @@ describe('WarehouseStack: what the pipeline constructs get', () => {
     });
   });
 });
+
+describe('WarehouseStack: clusterReady', () => {
+  it('makes a dependent wait for the cluster, the secret attachment and the rotation schedule', async () => {
+    const { CfnResource } = await import('aws-cdk-lib');
+    const stage = buildStage('dev');
+    const client = new CfnResource(stage.warehouse, 'SqlClient', { type: 'AWS::CloudFormation::WaitConditionHandle' });
+    client.node.addDependency(stage.warehouse.clusterReady);
+    const dependsOn = (Template.fromStack(stage.warehouse).toJSON().Resources.SqlClient as { DependsOn: string[] }).DependsOn;
+    expect(dependsOn.map((id) => id.replace(/[A-F0-9]{8}$/, '')).sort()).toEqual(['RedshiftAdminSecretAttachment', 'RedshiftAdminSecretAttachmentRotation', 'RedshiftCluster']);
+  });
+});
