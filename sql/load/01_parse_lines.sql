@@ -110,6 +110,9 @@ field as (
             when json_typeof(o['production_country']) = 'string' then o['production_country']::varchar
         end as s_production_country
     from fresh
+    -- offset 0: a planner fence, so this layer is computed once per line and not re-expanded
+    -- into every later reference (a no-op for the result on both engines)
+    offset 0
 ),
 
 shape as (
@@ -194,6 +197,9 @@ calendar as (
         coalesce(s_device_id <> '' and length(s_device_id) <= 64, false) as device_id_ok,
         coalesce(s_device_type <> '' and length(s_device_type) <= 64, false) as device_type_ok
     from part
+    -- offset 0: a planner fence, so this layer is computed once per line and not re-expanded
+    -- into every later reference (a no-op for the result on both engines)
+    offset 0
 ),
 
 verdict as (
@@ -300,6 +306,9 @@ typed as (
         end as reason_code,
         case when bad is null and kind = 'events' then coalesce(offset_value, 0) end as offset_minutes
     from verdict
+    -- offset 0: a planner fence, so this layer is computed once per line and not re-expanded
+    -- into every later reference (a no-op for the result on both engines)
+    offset 0
 ),
 
 localized as (
@@ -309,7 +318,7 @@ localized as (
         + (ts_us / 1000000) * interval '1 second'
         + (ts_us % 1000000) * interval '1 microsecond' as ts_utc,
         timestamp 'epoch'
-        + ((ts_us + offset_minutes * 60000000) / 1000000) * interval '1 second' as ts_local
+        + ((ts_us + cast(offset_minutes as bigint) * 60000000) / 1000000) * interval '1 second' as ts_local
     from typed
 )
 

@@ -82,9 +82,9 @@ session_measure as (
         max(event_ts) as end_ts,
         min(event_us) as start_us,
         max(event_us) as end_us,
-        sum(
+        cast(sum(
             case when state_after = 1 and next_us is not null then least(next_us - event_us, 1800000000) else 0 end
-        ) as watch_us,
+        ) as bigint) as watch_us,
         sum(case when event_type = 'pause' then 1 else 0 end) as pause_count,
         sum(case when event_type = 'seek' then 1 else 0 end) as seek_count,
         count(*) as event_count,

@@ -1,0 +1,205 @@
+/**
+ * The local engine's SqlExecutor: PGlite, with the adapter applied to every statement,
+ * `:name` parameters bound as `$n`, and Redshift's COPY of a manifest emulated by
+ * reading the files it names (plain or gzip) and landing their lines in order.
+ */
+import { readFileSync } from 'node:fs';
+import { isAbsolute } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
+import type { PGlite, Transaction } from '@electric-sql/pglite';
+import type { Row, SqlExecutor, SqlParams, SqlValue } from '../pipeline/executor';
+import { adaptStatement } from './adapter';
+
+type Queryable = Pick<PGlite, 'query'> | Transaction;
+
+/** A statement with `:name` parameters rewritten to `$n`, and the values in order. */
+export interface PositionalSql {
+  readonly sql: string;
+  readonly values: SqlValue[];
+}
+
+/**
+ * Rewrites `:name` to `$1…` outside quotes, quoted identifiers, comments and
+ * dollar-quoted bodies, leaving `::casts` alone. A name used twice gets one number.
+ * Throws when a referenced name has no value.
+ */
+export function toPositional(sql: string, params: SqlParams = {}): PositionalSql {
+  const numbers = new Map<string, number>();
+  const values: SqlValue[] = [];
+  let out = '';
+  let i = 0;
+  const n = sql.length;
+  while (i < n) {
+    const c = sql[i];
+    const next = sql[i + 1];
+    let end = i + 1;
+    if (c === '-' && next === '-') {
+      const eol = sql.indexOf('\n', i);
+      end = eol === -1 ? n : eol;
+    } else if (c === '/' && next === '*') {
+      const close = sql.indexOf('*/', i + 2);
+      end = close === -1 ? n : close + 2;
+    } else if (c === "'" || c === '"') {
+      end = i + 1;
+      while (end < n) {
+        if (sql[end] === c) {
+          if (sql[end + 1] === c) end += 2;
+          else {
+            end += 1;
+            break;
+          }
+        } else end += 1;
+      }
+    } else if (c === '$') {
+      const m = /^\$([A-Za-z_][A-Za-z0-9_]*)?\$/.exec(sql.slice(i, i + 64));
+      if (m) {
+        const close = sql.indexOf(m[0], i + m[0].length);
+        end = close === -1 ? n : close + m[0].length;
+      }
+    } else if (c === ':' && next === ':') {
+      end = i + 2;
+    } else if (c === ':' && /[A-Za-z_]/.test(next ?? '') && sql[i - 1] !== ':') {
+      const m = /^:([A-Za-z_][A-Za-z0-9_]*)/.exec(sql.slice(i));
+      const name = m![1];
+      if (!Object.prototype.hasOwnProperty.call(params, name)) {
+        throw new Error(`SQL parameter :${name} has no value; pass it in params`);
+      }
+      let num = numbers.get(name);
+      if (num === undefined) {
+        values.push(params[name]);
+        num = values.length;
+        numbers.set(name, num);
+      }
+      out += `$${num}`;
+      i += m![0].length;
+      continue;
+    }
+    out += sql.slice(i, end);
+    i = end;
+  }
+  return { sql: out, values };
+}
+
+const LEADING_COMMENTS = /^(\s*(--[^\n]*(\n|$)|\/\*[\s\S]*?\*\/))*\s*/;
+const COPY = /^\s*copy\s+streamflix\.stg_raw_line\s*\(\s*raw_line\s*\)\s+from\s+'([^']+)'/i;
+/** Redshift's varchar(65535) holds bytes; `truncatecolumns` cuts longer lines. */
+const MAX_LINE_BYTES = 65535;
+
+function pathOf(url: string): string {
+  if (url.startsWith('file://')) return fileURLToPath(url);
+  if (isAbsolute(url)) return url;
+  throw new Error(`local COPY reads file:// URLs or absolute paths only; got ${url}`);
+}
+
+function readText(path: string): string {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (e) {
+    throw new Error(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
+    try {
+      bytes = gunzipSync(bytes);
+    } catch (e) {
+      throw new Error(`cannot read ${path}: not valid gzip (${(e as Error).message})`);
+    }
+  }
+  return bytes.toString('utf8');
+}
+
+function truncateBytes(line: string): string {
+  if (line.length * 3 <= MAX_LINE_BYTES || Buffer.byteLength(line, 'utf8') <= MAX_LINE_BYTES) return line;
+  const cut = Buffer.from(line, 'utf8').subarray(0, MAX_LINE_BYTES).toString('utf8');
+  return cut.endsWith('\uFFFD') ? cut.slice(0, -1) : cut;
+}
+
+/** The lines of the manifest's files, in order, as COPY with ignoreblanklines lands them. */
+export function manifestLines(manifestUri: string): string[] {
+  const manifestPath = pathOf(manifestUri);
+  let entries: { url: string; mandatory?: boolean }[];
+  try {
+    entries = (JSON.parse(readText(manifestPath)) as { entries: { url: string; mandatory?: boolean }[] }).entries;
+  } catch (e) {
+    throw new Error(`cannot read manifest ${manifestPath}: ${(e as Error).message}`);
+  }
+  const lines: string[] = [];
+  for (const entry of entries) {
+    const text = readText(pathOf(entry.url));
+    for (const line of text.split('\n')) if (line !== '') lines.push(truncateBytes(line));
+  }
+  return lines;
+}
+
+/** One line in PostgreSQL COPY text format with 0x1f as delimiter: escaped so it lands verbatim. */
+function copyTextLine(line: string): string {
+  return line.replace(/[\\\r\x1f\0]/g, (ch) =>
+    ch === '\\' ? '\\\\' : ch === '\r' ? '\\r' : ch === '\x1f' ? '\\037' : '?',
+  );
+}
+
+export class PGliteExecutor implements SqlExecutor {
+  private readonly adapted = new Map<string, string[]>();
+
+  /**
+   * @param trace called with each statement's first words and its duration in ms
+   * (`SF_TRACE=1` in the local CLI); default none.
+   */
+  constructor(
+    readonly db: PGlite,
+    private readonly trace?: (statement: string, ms: number) => void,
+  ) {}
+
+  async query(sql: string, params: SqlParams = {}): Promise<readonly Row[]> {
+    return this.run(this.db, sql, params);
+  }
+
+  async transaction(statements: readonly string[], params: SqlParams = {}): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      for (const sql of statements) await this.run(tx, sql, params);
+    });
+  }
+
+  private adapt(sql: string): string[] {
+    let out = this.adapted.get(sql);
+    if (!out) {
+      out = adaptStatement(sql);
+      this.adapted.set(sql, out);
+    }
+    return out;
+  }
+
+  private async run(target: Queryable, sql: string, params: SqlParams): Promise<readonly Row[]> {
+    const copy = COPY.exec(sql);
+    if (copy) {
+      await this.copy(target, copy[1]);
+      return [];
+    }
+    let rows: readonly Row[] = [];
+    for (const stmt of this.adapt(sql)) {
+      const { sql: text, values } = toPositional(stmt, params);
+      try {
+        const started = this.trace ? performance.now() : 0;
+        const result = await target.query<Row>(text, values);
+        if (this.trace) this.trace(stmt.replace(LEADING_COMMENTS, '').replace(/\s+/g, ' ').slice(0, 70), performance.now() - started);
+        rows = result.rows;
+      } catch (e) {
+        const err = e as Error;
+        throw new Error(`${err.message} (in: ${stmt.replace(/\s+/g, ' ').slice(0, 160)})`, { cause: e });
+      }
+    }
+    return rows;
+  }
+
+  private async copy(target: Queryable, manifestUri: string): Promise<void> {
+    const lines = manifestLines(manifestUri);
+    if (lines.length === 0) return;
+    const blob = new Blob([lines.map(copyTextLine).join('\n') + '\n']);
+    await target.query(
+      `copy streamflix.stg_raw_line (raw_line) from '/dev/blob' with (format text, delimiter E'\\x1f')`,
+      [],
+      { blob },
+    );
+  }
+}

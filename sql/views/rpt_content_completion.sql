@@ -1,0 +1,13 @@
+-- Question 3: completion rate per item over closed sessions only.
+create or replace view streamflix.rpt_content_completion as
+select
+    c.content_id,
+    c.title,
+    c.content_type,
+    count(*) as sessions,
+    sum(case when f.is_completed_flag then 1 else 0 end) as completed_sessions,
+    cast(sum(case when f.is_completed_flag then 1 else 0 end) as double precision) / count(*) as completion_rate
+from streamflix.fact_viewing_session as f
+inner join streamflix.dim_content as c on f.content_key = c.content_key
+where f.is_closed
+group by c.content_id, c.title, c.content_type;

@@ -1,0 +1,11 @@
+-- Question 4: average session and watch duration per month, over closed sessions.
+create or replace view streamflix.rpt_session_duration as
+select
+    d.month_start,
+    count(*) as sessions,
+    avg(cast(f.session_duration_seconds as double precision)) as avg_session_duration_seconds,
+    avg(cast(f.watch_duration_seconds as double precision)) as avg_watch_duration_seconds
+from streamflix.fact_viewing_session as f
+inner join streamflix.dim_date as d on f.start_date_key = d.date_key
+where f.is_closed
+group by d.month_start;

@@ -1,0 +1,11 @@
+-- Question 1: watch time per device type and month.
+create or replace view streamflix.rpt_watch_time_by_device_type as
+select
+    d.month_start,
+    v.device_type,
+    cast(sum(f.watch_duration_seconds) as bigint) as watch_seconds,
+    count(*) as sessions
+from streamflix.fact_viewing_session as f
+inner join streamflix.dim_date as d on f.start_date_key = d.date_key
+inner join streamflix.dim_device as v on f.device_key = v.device_key
+group by d.month_start, v.device_type;
