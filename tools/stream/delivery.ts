@@ -86,9 +86,10 @@ export class DeliveryWorker {
     const date = new Date(this.oldestArrival).toISOString().slice(0, 10);
     this.sequence += 1;
     const key = `${this.props.prefix ?? 'events/'}dt=${date}/${this.props.objectName ?? 'streamflix-events'}-${stamp(this.now())}-${String(this.sequence).padStart(6, '0')}-${this.runId}.gz`;
+    // The buffer is dropped only once the object is stored: a failed put loses nothing.
+    await this.props.sink.put(key, body);
     this.buffer = [];
     this.bufferBytes = 0;
-    await this.props.sink.put(key, body);
     this.keys.push(key);
     this.bytes += body.byteLength;
   }

@@ -91,6 +91,25 @@ describe('DeliveryWorker', () => {
     expect([...worker.keys].sort()).toEqual(worker.keys);
   });
 
+  it('keeps the buffer when the store fails, and writes it on the next flush', async () => {
+    let fail = true;
+    const flaky = {
+      description: 'flaky',
+      list: (prefix: string) => sink.list(prefix),
+      put: async (key: string, body: Uint8Array) => {
+        if (fail) throw new Error('store unavailable');
+        await sink.put(key, body);
+      },
+    };
+    const worker = new DeliveryWorker({ source: source([[record('a'), record('b')]]), sink: flaky, now: () => clock });
+    await worker.pollOnce();
+    await expect(worker.flush()).rejects.toThrow(/unavailable/);
+    fail = false;
+    await worker.flush();
+    expect(worker.keys).toHaveLength(1);
+    expect(await objectText(worker.keys[0]!)).toBe('a\nb\n');
+  });
+
   it('counts what it delivered', async () => {
     const worker = new DeliveryWorker({ source: source([[record('abc'), record('de')]]), sink, now: () => clock });
     await worker.drain(2);
