@@ -1,0 +1,138 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { LocalWarehouse } from '../../local/warehouse';
+import { ev, freshWarehouse, load, movie, rows, userSnap } from './helpers';
+
+const sessionPlan = async (w: LocalWarehouse): Promise<Record<string, unknown>[]> =>
+  rows(
+    w,
+    `select f.session_id, u.plan, u.version_number from streamflix.fact_viewing_session f
+       join streamflix.dim_user u on u.user_key = f.user_key order by f.session_id`,
+  );
+
+const versions = async (w: LocalWarehouse): Promise<Record<string, unknown>[]> =>
+  (
+    await rows(
+      w,
+      `select user_id, plan, version_number, to_char(valid_from, 'YYYY-MM-DD') as valid_from,
+              to_char(valid_to, 'YYYY-MM-DD') as valid_to, is_current, is_inferred
+         from streamflix.dim_user order by user_id, version_number`,
+    )
+  ).map((r) => ({ ...r }));
+
+const play = (id: string, ts: string, session: string, user = 'u-1'): Record<string, unknown> =>
+  ev({ id, type: 'play', ts, session, user });
+
+describe('SCD2 users', () => {
+  let w: LocalWarehouse;
+  beforeEach(async () => {
+    w = await freshWarehouse();
+  });
+  afterEach(async () => w.close());
+
+  it('points a fact at the version in force at its time, and a fact before the first version at the first version', async () => {
+    await load(w, 'users', [userSnap('u-1', '2026-01-01T00:00:00Z', 'basic'), userSnap('u-1', '2026-02-01T00:00:00Z', 'premium')]);
+    await load(w, 'events', [
+      play('e1', '2025-12-01T10:00:00Z', 'before'),
+      play('e2', '2026-01-15T10:00:00Z', 'jan'),
+      play('e3', '2026-02-01T00:00:00Z', 'feb'),
+      ev({ id: 'r1', type: 'rate', ts: '2026-01-20T10:00:00Z', user: 'u-1' }),
+    ]);
+    expect(await sessionPlan(w)).toEqual([
+      { session_id: 'before', plan: 'basic', version_number: 1 },
+      { session_id: 'feb', plan: 'premium', version_number: 2 },
+      { session_id: 'jan', plan: 'basic', version_number: 1 },
+    ]);
+    const [rating] = await rows(w, `select u.plan from streamflix.fact_content_rating f join streamflix.dim_user u on u.user_key = f.user_key`);
+    expect(rating.plan).toBe('basic');
+    expect(await versions(w)).toEqual([
+      { user_id: 'u-1', plan: 'basic', version_number: 1, valid_from: '2026-01-01', valid_to: '2026-02-01', is_current: false, is_inferred: false },
+      { user_id: 'u-1', plan: 'premium', version_number: 2, valid_from: '2026-02-01', valid_to: null, is_current: true, is_inferred: false },
+    ]);
+  });
+
+  it('ignores a snapshot equal to the version in force, and builds the same versions whatever the arrival order', async () => {
+    const a = userSnap('u-1', '2026-01-01T00:00:00Z', 'basic');
+    const b = userSnap('u-1', '2026-02-01T00:00:00Z', 'premium');
+    const c = userSnap('u-1', '2026-03-01T00:00:00Z', 'premium');
+    await load(w, 'users', [c]);
+    await load(w, 'users', [a]);
+    await load(w, 'users', [b]);
+    const other = await freshWarehouse();
+    try {
+      await load(other, 'users', [a, b, c]);
+      expect(await versions(w)).toEqual(await versions(other));
+    } finally {
+      await other.close();
+    }
+    expect((await versions(w)).map((v) => v.plan)).toEqual(['basic', 'premium']);
+  });
+
+  it('re-points facts when a late snapshot splits a version', async () => {
+    await load(w, 'users', [userSnap('u-1', '2026-01-01T00:00:00Z', 'basic')]);
+    await load(w, 'events', [play('e1', '2026-01-10T10:00:00Z', 'early'), play('e2', '2026-01-20T10:00:00Z', 'late')]);
+    await load(w, 'users', [userSnap('u-1', '2026-01-15T00:00:00Z', 'premium')]);
+    expect(await sessionPlan(w)).toEqual([
+      { session_id: 'early', plan: 'basic', version_number: 1 },
+      { session_id: 'late', plan: 'premium', version_number: 2 },
+    ]);
+  });
+});
+
+describe('inferred members', () => {
+  it('are created for unknown keys and filled in place later, keeping the facts pointed at them', async () => {
+    const w = await freshWarehouse();
+    try {
+      await load(w, 'events', [
+        ev({ id: 'e1', type: 'play', ts: '2026-11-02T20:00:00Z', user: 'u-9', content: 'ep-9' }),
+        ev({ id: 'e2', type: 'stop', ts: '2026-11-02T20:10:00Z', user: 'u-9', content: 'ep-9', pos: 600 }),
+      ]);
+      const [user] = await rows(w, `select user_key, country, plan, is_inferred, version_number from streamflix.dim_user`);
+      expect(user).toMatchObject({ country: null, plan: null, is_inferred: true, version_number: 1 });
+      const [content] = await rows(w, `select content_key, title, duration_sec, is_inferred from streamflix.dim_content`);
+      expect(content).toMatchObject({ title: null, duration_sec: null, is_inferred: true });
+
+      await load(w, 'catalog', [
+        { content_id: 'ep-9', content_type: 'episode', title: 'Nine', series_id: 'sh-1', series_title: 'Show', season_number: 1, episode_number: 9, duration_sec: 620, genres: ['scifi'] },
+      ]);
+      await load(w, 'users', [userSnap('u-9', '2026-06-01T00:00:00Z', 'standard')]);
+      const [filledContent] = await rows(w, `select content_key, title, series_title, is_inferred from streamflix.dim_content`);
+      expect(filledContent).toEqual({ content_key: content.content_key, title: 'Nine', series_title: 'Show', is_inferred: false });
+      const [filledUser] = await rows(w, `select user_key, plan, is_inferred from streamflix.dim_user`);
+      expect(filledUser).toEqual({ user_key: user.user_key, plan: 'standard', is_inferred: false });
+      const [fact] = await rows(w, `select user_key, content_key, is_completed_flag from streamflix.fact_viewing_session`);
+      expect(fact).toEqual({ user_key: user.user_key, content_key: content.content_key, is_completed_flag: true });
+    } finally {
+      await w.close();
+    }
+  });
+
+  it('keep devices at the attributes of their latest event, whatever the load order', async () => {
+    const w = await freshWarehouse();
+    try {
+      await load(w, 'events', [ev({ id: 'n', type: 'play', ts: '2026-11-02T20:00:00Z', device: 'd-1', deviceType: 'Mobile' })]);
+      await load(w, 'events', [ev({ id: 'o', type: 'play', ts: '2026-11-01T20:00:00Z', session: 's-2', device: 'd-1', deviceType: 'TV' })]);
+      expect(await rows(w, 'select device_id, device_type from streamflix.dim_device')).toEqual([{ device_id: 'd-1', device_type: 'mobile' }]);
+    } finally {
+      await w.close();
+    }
+  });
+});
+
+describe('content genres', () => {
+  it('replaces an item in place (type 1) and its genres in the bridge', async () => {
+    const w = await freshWarehouse();
+    try {
+      await load(w, 'catalog', [movie('mv-1', 100, ['drama', 'comedy'])]);
+      await load(w, 'catalog', [movie('mv-1', 120, ['action', 'action', 'drama'])]);
+      expect(await rows(w, 'select content_key, duration_sec, primary_genre from streamflix.dim_content')).toEqual([
+        { content_key: 1, duration_sec: 120, primary_genre: 'action' },
+      ]);
+      expect(await rows(w, 'select genre, genre_rank from streamflix.bridge_content_genre order by genre_rank')).toEqual([
+        { genre: 'action', genre_rank: 1 },
+        { genre: 'drama', genre_rank: 3 },
+      ]);
+    } finally {
+      await w.close();
+    }
+  });
+});

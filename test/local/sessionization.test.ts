@@ -1,0 +1,111 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { LocalWarehouse } from '../../local/warehouse';
+import { ev, freshWarehouse, load, movie, rows } from './helpers';
+
+const session = async (w: LocalWarehouse, id = 's-1'): Promise<Record<string, unknown>> =>
+  (await rows(w, `select * from streamflix.fact_viewing_session where session_id = '${id}'`))[0];
+
+describe('sessionization rules (warehouse.md)', () => {
+  let w: LocalWarehouse;
+  beforeEach(async () => {
+    w = await freshWarehouse();
+  });
+  afterEach(async () => w.close());
+
+  it('orders events by event_ts, then event_id, whatever the file order', async () => {
+    // x1 resume and x2 pause share 20:01: resume comes first, so the state after 20:01 is paused
+    await load(w, 'events', [
+      ev({ id: 'x9', type: 'stop', ts: '2026-11-02T20:02:00Z', pos: 120 }),
+      ev({ id: 'x2', type: 'pause', ts: '2026-11-02T20:01:00Z', pos: 60 }),
+      ev({ id: 'x0', type: 'play', ts: '2026-11-02T20:00:00Z', pos: 0 }),
+      ev({ id: 'x1', type: 'resume', ts: '2026-11-02T20:01:00Z', pos: 60 }),
+    ]);
+    expect(await session(w)).toMatchObject({ watch_duration_seconds: 60, session_duration_seconds: 120, pause_count: 1, event_count: 4, is_closed: true });
+  });
+
+  it('caps each playing gap at 1,800 s', async () => {
+    await load(w, 'events', [
+      ev({ id: 'a', type: 'play', ts: '2026-11-02T20:00:00Z' }),
+      ev({ id: 'b', type: 'heartbeat', ts: '2026-11-02T20:50:00Z', pos: 60 }),
+      ev({ id: 'c', type: 'stop', ts: '2026-11-02T20:51:00Z', pos: 120 }),
+    ]);
+    expect(await session(w)).toMatchObject({ watch_duration_seconds: 1800 + 60, session_duration_seconds: 3060 });
+  });
+
+  it('adds nothing while paused or stopped, nor after the last event, and counts seeks', async () => {
+    await load(w, 'events', [
+      ev({ id: 'a', type: 'play', ts: '2026-11-02T20:00:00Z' }),
+      ev({ id: 'b', type: 'seek', ts: '2026-11-02T20:00:10Z', pos: 500, from: 10 }),
+      ev({ id: 'c', type: 'pause', ts: '2026-11-02T20:00:20Z', pos: 510 }),
+      ev({ id: 'd', type: 'heartbeat', ts: '2026-11-02T20:05:00Z', pos: 510 }),
+      ev({ id: 'e', type: 'resume', ts: '2026-11-02T20:06:00Z', pos: 510 }),
+    ]);
+    expect(await session(w)).toMatchObject({ watch_duration_seconds: 20, seek_count: 1, pause_count: 1, event_count: 5, max_position_sec: 510, is_closed: false });
+  });
+
+  it('rounds durations half up and max_position_sec down, from exact fractions and zones', async () => {
+    await load(w, 'events', [
+      ev({ id: 'a', type: 'play', ts: '2026-11-02T21:00:00.250+01:00', session: 'r1' }),
+      ev({ id: 'b', type: 'stop', ts: '2026-11-02T20:00:10.750Z', session: 'r1', pos: 99.99 }),
+      ev({ id: 'c', type: 'play', ts: '2026-11-02T20:00:00Z', session: 'r2' }),
+      ev({ id: 'd', type: 'stop', ts: '2026-11-02T20:00:10.499Z', session: 'r2', pos: 10.5 }),
+    ]);
+    const r1 = await session(w, 'r1');
+    expect(r1).toMatchObject({ watch_duration_seconds: 11, session_duration_seconds: 11, max_position_sec: 99 });
+    expect((r1.session_start_ts as Date).toISOString()).toBe('2026-11-02T20:00:00.250Z');
+    expect(await session(w, 'r2')).toMatchObject({ watch_duration_seconds: 10, session_duration_seconds: 10, max_position_sec: 10 });
+  });
+
+  it('uses the first event for local start keys and dimension keys', async () => {
+    await load(w, 'events', [
+      ev({ id: 'b', type: 'stop', ts: '2026-11-02T23:40:00Z', pos: 10, offset: -300, device: 'd-late' }),
+      ev({ id: 'a', type: 'play', ts: '2026-11-02T23:30:00Z', offset: 60, device: 'd-first' }),
+    ]);
+    const r = await rows(
+      w,
+      `select f.start_date_key, f.start_time_key, d.device_id from streamflix.fact_viewing_session f join streamflix.dim_device d on d.device_key = f.device_key`,
+    );
+    expect(r).toEqual([{ start_date_key: 20261103, start_time_key: 30, device_id: 'd-first' }]);
+  });
+
+  it('recomputes a session from late events arriving in later loads', async () => {
+    await load(w, 'events', [
+      ev({ id: 'a', type: 'play', ts: '2026-11-02T20:00:00Z' }),
+      ev({ id: 'd', type: 'heartbeat', ts: '2026-11-02T20:01:00Z', pos: 60 }),
+    ]);
+    expect(await session(w)).toMatchObject({ watch_duration_seconds: 60, event_count: 2, is_closed: false });
+    await load(w, 'events', [
+      ev({ id: 'b', type: 'pause', ts: '2026-11-02T20:00:30Z', pos: 30 }),
+      ev({ id: 'c', type: 'resume', ts: '2026-11-02T20:00:45Z', pos: 30 }),
+      ev({ id: 'e', type: 'stop', ts: '2026-11-02T20:02:00Z', pos: 120 }),
+    ]);
+    // play->pause 30 + (paused) + resume->heartbeat 15 + heartbeat->stop 60
+    expect(await session(w)).toMatchObject({ watch_duration_seconds: 105, event_count: 5, pause_count: 1, is_closed: true, last_batch_id: 2 });
+  });
+
+  it('closes untouched sessions once the watermark is 1,800 s past their end, and only then', async () => {
+    await load(w, 'events', [
+      ev({ id: 'a1', type: 'play', ts: '2026-11-02T10:00:00Z', session: 'A' }),
+      ev({ id: 'a2', type: 'heartbeat', ts: '2026-11-02T10:01:00Z', session: 'A', pos: 60 }),
+    ]);
+    await load(w, 'events', [ev({ id: 'b1', type: 'play', ts: '2026-11-02T10:30:59Z', session: 'B' })]);
+    expect(await session(w, 'A')).toMatchObject({ is_closed: false, last_batch_id: 1 });
+    await load(w, 'events', [ev({ id: 'b2', type: 'heartbeat', ts: '2026-11-02T10:31:00Z', session: 'B' })]);
+    expect(await session(w, 'A')).toMatchObject({ is_closed: true, last_batch_id: 1, watch_duration_seconds: 60 });
+    expect(await session(w, 'B')).toMatchObject({ is_closed: false });
+    const [batch] = await rows(w, `select watermark_ts from streamflix.etl_batch where batch_id = 3`);
+    expect((batch.watermark_ts as Date).toISOString()).toBe('2026-11-02T10:31:00.000Z');
+  });
+
+  it('flags completion at 95 % of the duration, false while the duration is unknown, updated when the catalog arrives', async () => {
+    await load(w, 'events', [
+      ev({ id: 'a', type: 'play', ts: '2026-11-02T20:00:00Z', content: 'mv-x' }),
+      ev({ id: 'b', type: 'stop', ts: '2026-11-02T20:30:00Z', content: 'mv-x', pos: 950 }),
+    ]);
+    expect(await session(w)).toMatchObject({ is_completed_flag: false });
+    await load(w, 'catalog', [movie('mv-x', 1000)]);
+    expect(await session(w)).toMatchObject({ is_completed_flag: true });
+    await load(w, 'catalog', [movie('mv-x', 1001)]);
+    expect(await session(w)).toMatchObject({ is_completed_flag: false });
+  });
+});
