@@ -98,8 +98,9 @@ function validateDelivery({ delivery }: EnvironmentConfig, problem: Report): voi
 function validateLifecycle({ bronzeLifecycle: l }: EnvironmentConfig, problem: Report): void {
   const ia = days(l.infrequentAccessAfter);
   const glacier = days(l.glacierAfter);
-  for (const [name, value] of [['infrequentAccessAfter', ia], ['glacierAfter', glacier], ['expireAfter', l.expireAfter ? days(l.expireAfter) : 1]] as const) {
-    if (!isWholeNumber(value)) problem(`bronzeLifecycle.${name}`, 'S3 lifecycle counts whole days; use Duration.days(n)');
+  const given: [string, Duration | undefined][] = [['infrequentAccessAfter', l.infrequentAccessAfter], ['glacierAfter', l.glacierAfter], ['expireAfter', l.expireAfter]];
+  for (const [name, value] of given) {
+    if (value !== undefined && !isWholeNumber(days(value))) problem(`bronzeLifecycle.${name}`, 'S3 lifecycle counts whole days; use Duration.days(n)');
   }
   if (ia < 30) {
     problem('bronzeLifecycle.infrequentAccessAfter', `${ia} days is too early; S3 moves objects to Standard-IA after 30 days at the soonest`);

@@ -151,7 +151,18 @@ export class EventDelivery extends Construct {
   /** Least privilege, after the Firehose developer guide: only the prefixes Firehose writes. */
   private permissions(props: EventDeliveryProps, logStream: logs.LogStream): iam.PolicyStatement[] {
     const { bucket, stream } = props;
+    const streamKey = stream.encryptionKey
+      ? [
+          new iam.PolicyStatement({
+            sid: 'DecryptStream',
+            actions: ['kms:Decrypt'],
+            resources: [stream.encryptionKey.keyArn],
+            conditions: { StringEquals: { 'kms:ViaService': `kinesis.${Aws.REGION}.amazonaws.com` } },
+          }),
+        ]
+      : [];
     return [
+      ...streamKey,
       new iam.PolicyStatement({
         sid: 'ReadEventStream',
         actions: ['kinesis:DescribeStream', 'kinesis:DescribeStreamSummary', 'kinesis:GetShardIterator', 'kinesis:GetRecords', 'kinesis:ListShards'],
@@ -166,12 +177,6 @@ export class EventDelivery extends Construct {
         sid: 'BronzeObjects',
         actions: ['s3:AbortMultipartUpload', 's3:GetObject', 's3:PutObject'],
         resources: [bucket.arnForObjects(`${BronzeBucket.EVENTS_PREFIX}*`), bucket.arnForObjects(`${BronzeBucket.ERRORS_PREFIX}*`)],
-      }),
-      new iam.PolicyStatement({
-        sid: 'DecryptStream',
-        actions: ['kms:Decrypt'],
-        resources: [stream.encryptionKey?.keyArn ?? props.bucketKey.keyArn],
-        conditions: { StringEquals: { 'kms:ViaService': `kinesis.${Aws.REGION}.amazonaws.com` } },
       }),
       new iam.PolicyStatement({
         sid: 'EncryptObjects',

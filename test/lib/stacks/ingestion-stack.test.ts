@@ -106,6 +106,25 @@ describe('IngestionStack: Firehose', () => {
   });
 });
 
+describe('IngestionStack: Firehose key use', () => {
+  const statement = (sid: string) =>
+    (only(dev, 'AWS::IAM::Policy').Properties.PolicyDocument.Statement as { Sid: string; Action: unknown; Condition?: unknown }[]).find((s) => s.Sid === sid);
+
+  it('decrypts the stream only through Kinesis', () => {
+    expect(statement('DecryptStream')).toMatchObject({
+      Action: 'kms:Decrypt',
+      Condition: { StringEquals: { 'kms:ViaService': { 'Fn::Join': ['', ['kinesis.', { Ref: 'AWS::Region' }, '.amazonaws.com']] } } },
+    });
+  });
+
+  it('encrypts objects only through S3', () => {
+    expect(statement('EncryptObjects')).toMatchObject({
+      Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      Condition: { StringEquals: { 'kms:ViaService': { 'Fn::Join': ['', ['s3.', { Ref: 'AWS::Region' }, '.amazonaws.com']] } } },
+    });
+  });
+});
+
 describe('IngestionStack: alarms', () => {
   const alarmOn = (metricName: string) =>
     dev.hasResourceProperties('AWS::CloudWatch::Alarm', {
