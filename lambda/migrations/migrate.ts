@@ -43,7 +43,16 @@ async function appliedMigrations(deps: MigrateDeps) {
  */
 export async function pendingMigrations(deps: MigrateDeps, bootstrap: boolean): Promise<Migration[]> {
   if (bootstrap) {
-    for (const sql of bootstrapStatements(deps.sqlDir)) await deps.executor.query(sql);
+    const statements = bootstrapStatements(deps.sqlDir);
+    for (const [i, sql] of statements.entries()) {
+      try {
+        await deps.executor.query(sql);
+      } catch (error) {
+        const reason = error instanceof StatementFailedError ? (error.redshiftError ?? error.status) : (error as Error).message;
+        const file = readMigrations(deps.sqlDir)[0]?.name ?? 'the bootstrap migration';
+        throw new MigrationFailedError(`Bootstrap ${file} failed at statement ${i + 1} of the file: ${reason}`);
+      }
+    }
   }
   return planMigrations(readMigrations(deps.sqlDir), await appliedMigrations(deps));
 }

@@ -1,6 +1,7 @@
 import 'aws-sdk-client-mock-vitest/extend';
 import {
   BatchExecuteStatementCommand,
+  DescribeStatementCommand,
   ExecuteStatementCommand,
   RedshiftDataClient,
 } from '@aws-sdk/client-redshift-data';
@@ -181,6 +182,13 @@ describe('a failing migration', () => {
       ],
     };
     await expect(deploy()).rejects.toThrow(/V000__bootstrap\.sql failed while recording it in schema_migrations/);
+  });
+
+  it('names the bootstrap file when the bootstrap fails', async () => {
+    redshift.on(DescribeStatementCommand).resolves({ Id: 'q1', Status: 'FAILED', Error: 'ERROR: permission denied for database streamflix' });
+    await expect(onEvent(event('Create'), deps())).rejects.toThrow(
+      'Bootstrap V000__bootstrap.sql failed at statement 1 of the file: ERROR: permission denied for database streamflix',
+    );
   });
 
   it('refuses a migration too large for one transaction before submitting it', async () => {
