@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { App, type Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { App } from 'aws-cdk-lib';
+import type { Template } from 'aws-cdk-lib/assertions';
 import { type EnvName, resolveEnvironment } from '../../../lib/config';
 import { StreamflixStage } from '../../../lib/stages/streamflix-stage';
 
@@ -18,29 +18,6 @@ export function newApp(context: Record<string, unknown> = {}): App {
 export function buildStage(envName: EnvName): StreamflixStage {
   const config = resolveEnvironment(envName);
   return new StreamflixStage(newApp(), config.stageId, { config });
-}
-
-export interface StageTemplates {
-  readonly foundation: Template;
-  readonly ingestion: Template;
-  readonly warehouse: Template;
-  readonly monitoring: Template;
-}
-
-export function stageTemplates(stage: StreamflixStage): StageTemplates {
-  return {
-    foundation: Template.fromStack(stage.foundation),
-    ingestion: Template.fromStack(stage.ingestion),
-    warehouse: Template.fromStack(stage.warehouse),
-    monitoring: Template.fromStack(stage.monitoring),
-  };
-}
-
-/** Logical id of a stack's resource, for `Ref`/`GetAtt` assertions. */
-export function logicalId(stack: Stack, template: Template, type: string, path: string): string {
-  const ids = Object.keys(template.findResources(type)).filter((id) => id.startsWith(path));
-  if (ids.length !== 1) throw new Error(`expected one ${type} under ${path} in ${stack.stackName}, found ${ids.join(', ') || 'none'}`);
-  return ids[0] as string;
 }
 
 /** A template as JSON text with asset hashes and object keys masked, for stable snapshots. */
