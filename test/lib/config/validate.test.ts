@@ -94,6 +94,12 @@ describe('validateEnvironmentConfig', () => {
     ]);
   });
 
+  it('refuses a lifecycle step that is not a whole number of days', () => {
+    expect(problemsOf(dev((c) => ({ bronzeLifecycle: { ...c.bronzeLifecycle, expireAfter: Duration.hours(2200) } })))).toEqual([
+      expect.stringMatching(/^bronzeLifecycle\.expireAfter: S3 lifecycle counts whole days; use Duration\.days\(n\)$/),
+    ]);
+  });
+
   it('refuses a retired node type such as dc2.large', () => {
     const warehouse = { ...environments.dev.warehouse, nodeType: 'dc2.large' } as unknown as EnvironmentConfig['warehouse'];
     expect(problemsOf(dev(() => ({ warehouse })))).toEqual([expect.stringMatching(/^warehouse\.nodeType: 'dc2\.large' cannot be created .*use one of ra3\.large/)]);
