@@ -1,0 +1,115 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalWarehouse } from '../../local/warehouse';
+import { ev, freshWarehouse, load, movie, rows, userSnap } from './helpers';
+
+const good = ev({ id: 'g', type: 'play', ts: '2026-11-02T20:00:00Z' });
+const withField = (patch: Record<string, unknown>, base: Record<string, unknown> = good): string => {
+  const o: Record<string, unknown> = { ...base, ...patch };
+  for (const [k, v] of Object.entries(patch)) if (v === undefined) delete o[k];
+  return JSON.stringify(o);
+};
+
+const EVENT_CASES: [string, string, string | null][] = [
+  ['not json at all', 'malformed_json', null],
+  ['[1,2]', 'malformed_json', null],
+  ['42', 'malformed_json', null],
+  ['{"event_id":"x","event_type":"play"', 'malformed_json', null],
+  [withField({ event_type: 'jump' }), 'unknown_event_type', 'event_type'],
+  [withField({ event_id: undefined, event_type: 'jump' }), 'unknown_event_type', 'event_type'],
+  [withField({ event_id: undefined }), 'invalid_field', 'event_id'],
+  [withField({ event_id: 'x'.repeat(65) }), 'invalid_field', 'event_id'],
+  [withField({ event_type: 5 }), 'invalid_field', 'event_type'],
+  [withField({ event_ts: '2026-02-30T10:00:00Z' }), 'invalid_field', 'event_ts'],
+  [withField({ event_ts: '2026-11-02T24:00:00Z' }), 'invalid_field', 'event_ts'],
+  [withField({ event_ts: '2026-11-02T10:00:00' }), 'invalid_field', 'event_ts'],
+  [withField({ event_ts: '2026-11-02 10:00:00Z' }), 'invalid_field', 'event_ts'],
+  [withField({ user_id: '' }), 'invalid_field', 'user_id'],
+  [withField({ content_id: null }), 'invalid_field', 'content_id'],
+  [withField({ device: undefined }), 'invalid_field', 'device'],
+  [withField({ device: 'tv' }), 'invalid_field', 'device'],
+  [withField({ device: { device_type: 'tv' } }), 'invalid_field', 'device.device_id'],
+  [withField({ device: { device_id: 'd', device_type: '' } }), 'invalid_field', 'device.device_type'],
+  [withField({ device: { device_id: 'd', device_type: 'tv', os: 5 } }), 'invalid_field', 'device.os'],
+  [withField({ device: { device_id: 'd', device_type: 'tv', app_version: true } }), 'invalid_field', 'device.app_version'],
+  [withField({ utc_offset_minutes: 900 }), 'invalid_field', 'utc_offset_minutes'],
+  [withField({ utc_offset_minutes: 1.5 }), 'invalid_field', 'utc_offset_minutes'],
+  [withField({ utc_offset_minutes: '60' }), 'invalid_field', 'utc_offset_minutes'],
+  [withField({ session_id: undefined }), 'invalid_field', 'session_id'],
+  [withField({ position_sec: -1 }), 'invalid_field', 'position_sec'],
+  [withField({ position_sec: '10' }), 'invalid_field', 'position_sec'],
+  [withField({ event_type: 'seek', from_position_sec: 'x' }), 'invalid_field', 'from_position_sec'],
+  [withField({ event_type: 'rate', rating: 6, session_id: undefined, position_sec: undefined }), 'invalid_field', 'rating'],
+  [withField({ event_type: 'rate', rating: 4.5 }), 'invalid_field', 'rating'],
+  // the first failing field in the table's order decides
+  [withField({ user_id: 7, position_sec: -1 }), 'invalid_field', 'user_id'],
+];
+
+describe('quarantine reasons and details (events.md)', () => {
+  let w: LocalWarehouse;
+  let quarantined: Record<string, unknown>[];
+  let batch: Record<string, unknown>;
+  beforeAll(async () => {
+    w = await freshWarehouse();
+    await load(w, 'events', [...EVENT_CASES.map((c) => c[0]), '   ', '\t']);
+    quarantined = await rows(w, 'select raw_line, reason, detail from streamflix.etl_quarantine order by line_no');
+    [batch] = await rows(w, 'select lines_read, events_loaded, duplicates, quarantined from streamflix.etl_batch');
+  });
+  afterAll(async () => w.close());
+
+  it.each(EVENT_CASES.map((c, i) => [i, ...c] as const))('line %i %s -> %s / %s', (i, line, reason, detail) => {
+    expect(quarantined[i]).toEqual({ raw_line: line, reason, detail });
+  });
+
+  it('skips blank lines without counting them', () => {
+    expect(batch).toEqual({ lines_read: EVENT_CASES.length, events_loaded: 0, duplicates: 0, quarantined: EVENT_CASES.length });
+  });
+
+  it('accepts optional fields as absent or null, and the valid forms', async () => {
+    const other = await freshWarehouse();
+    try {
+      const out = await load(other, 'events', [
+        withField({ id: undefined, utc_offset_minutes: null, device: { device_id: 'd', device_type: 'tv', os: null } }),
+        withField({ event_id: 'h', event_ts: '2024-02-29T23:59:59.123456-14:00', utc_offset_minutes: -840 }),
+        withField({ event_id: 'i', event_type: 'rate', rating: 5.0, session_id: undefined, position_sec: undefined }),
+        withField({ event_id: 'j', event_type: 'seek', from_position_sec: null, position_sec: 12.5 }),
+      ]);
+      expect(out.result).toMatchObject({ linesRead: 4, eventsLoaded: 4, quarantined: 0 });
+    } finally {
+      await other.close();
+    }
+  });
+});
+
+describe('quarantine of reference feeds (reference-data.md)', () => {
+  it('names the first invalid field of user snapshots and catalog items', async () => {
+    const w = await freshWarehouse();
+    try {
+      const users: [object | string, string, string | null][] = [
+        ['{"user_id":', 'malformed_json', null],
+        [userSnap('u', 'yesterday', 'basic'), 'invalid_field', 'updated_at'],
+        [userSnap('u', '2026-01-01T00:00:00Z', 'basic', { country: 'DEU' }), 'invalid_field', 'country'],
+        [userSnap('u', '2026-01-01T00:00:00Z', ''), 'invalid_field', 'plan'],
+        [userSnap('u', '2026-01-01T00:00:00Z', 'basic', { subscription_status: 'trial' }), 'invalid_field', 'subscription_status'],
+        [userSnap('u', '2026-01-01T00:00:00Z', 'basic', { signup_date: '2026-13-01' }), 'invalid_field', 'signup_date'],
+        [userSnap('u', '2026-01-01T00:00:00Z', 'basic', { birth_year: 'x' }), 'invalid_field', 'birth_year'],
+      ];
+      const catalog: [object, string, string | null][] = [
+        [{ ...movie('m', 10), content_type: 'show' }, 'invalid_field', 'content_type'],
+        [movie('m', 0), 'invalid_field', 'duration_sec'],
+        [movie('m', 10, []), 'invalid_field', 'genres'],
+        [{ ...movie('m', 10), content_type: 'episode' }, 'invalid_field', 'series_id'],
+        [{ ...movie('m', 10), content_type: 'episode', series_id: 's', series_title: 'S', season_number: 0, episode_number: 1 }, 'invalid_field', 'season_number'],
+        [{ ...movie('m', 10), release_date: '2026-02-29' }, 'invalid_field', 'release_date'],
+      ];
+      await load(w, 'users', users.map((u) => u[0]));
+      await load(w, 'catalog', catalog.map((c) => c[0]));
+      const q = await rows(w, 'select kind, reason, detail from streamflix.etl_quarantine order by batch_id, line_no');
+      expect(q).toEqual([
+        ...users.map(([, reason, detail]) => ({ kind: 'users', reason, detail })),
+        ...catalog.map(([, reason, detail]) => ({ kind: 'catalog', reason, detail })),
+      ]);
+    } finally {
+      await w.close();
+    }
+  });
+});
