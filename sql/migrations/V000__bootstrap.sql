@@ -3,7 +3,7 @@
 create schema if not exists streamflix;
 
 create table if not exists streamflix.schema_migrations (
-    version varchar(128) not null encode zstd,
+    version varchar(128) not null encode raw,
     name varchar(256) not null encode zstd,
     checksum char(64) not null encode zstd,
     applied_at timestamp not null encode az64,

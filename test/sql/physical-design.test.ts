@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import { splitStatements } from '../../pipeline/sql-files';
+import { rel, sqlFiles, text } from './sql-paths';
+
+interface Table {
+  readonly file: string;
+  readonly name: string;
+  readonly columns: { name: string; type: string; encode: string | null }[];
+  readonly tail: string;
+  readonly body: string;
+}
+
+const CONSTRAINT = /^(primary\s+key|foreign\s+key|unique|constraint|check)\b/i;
+
+/** The column definitions of each CREATE TABLE of the migrations. */
+function tables(): Table[] {
+  const out: Table[] = [];
+  for (const file of sqlFiles().filter((f) => f.includes('/migrations/'))) {
+    for (const stmt of splitStatements(text(file))) {
+      const clean = stmt.replace(/--[^\n]*/g, '');
+      const head = /create\s+table\s+(?:if\s+not\s+exists\s+)?([a-z0-9_.]+)\s*\(/i.exec(clean);
+      if (!head) continue;
+      const open = head.index + head[0].length;
+      let close = open;
+      for (let depth = 1; depth > 0; close += 1) {
+        if (clean[close] === '(') depth += 1;
+        if (clean[close] === ')') depth -= 1;
+      }
+      const name = head[1];
+      const body = clean.slice(open, close - 1);
+      const tail = clean.slice(close);
+      const defs: string[] = [];
+      let depth = 0;
+      let cur = '';
+      for (const ch of body) {
+        if (ch === '(') depth += 1;
+        if (ch === ')') depth -= 1;
+        if (ch === ',' && depth === 0) {
+          defs.push(cur.trim());
+          cur = '';
+        } else cur += ch;
+      }
+      defs.push(cur.trim());
+      const columns = defs
+        .filter((d) => d !== '' && !CONSTRAINT.test(d))
+        .map((d) => {
+          const parts = /^([a-z_][a-z0-9_]*)\s+([a-z ]+(?:\(\s*\d+(?:\s*,\s*\d+)?\s*\))?)/i.exec(d);
+          if (!parts) throw new Error(`${rel(file)}: cannot read the column definition '${d}'`);
+          const encode = /\bencode\s+([a-z0-9]+)/i.exec(d);
+          return { name: parts[1], type: parts[2].trim().toLowerCase(), encode: encode ? encode[1].toLowerCase() : null };
+        });
+      out.push({ file: rel(file), name: name.replace(/^streamflix\./, ''), columns, tail, body });
+    }
+  }
+  return out;
+}
+
+const all = tables();
+const table = (name: string): Table => all.find((t) => t.name === name)!;
+const sortKey = (t: Table): string[] =>
+  (/sortkey\s*\(([^)]*)\)/i.exec(t.tail)?.[1] ?? '').split(',').map((c) => c.trim()).filter(Boolean);
+
+describe('physical design of the DDL', () => {
+  it('finds every table', () => {
+    for (const name of ['dim_user', 'dim_content', 'bridge_content_genre', 'dim_device', 'dim_date', 'dim_time_of_day', 'fact_viewing_session', 'fact_content_rating', 'etl_quarantine', 'etl_batch', 'evt_event', 'stg_raw_line']) {
+      expect(table(name), name).toBeDefined();
+    }
+  });
+
+  it.each(all.map((t) => [t.name, t]))('%s: every column has an explicit ENCODE of the right family', (_n, t) => {
+    const leading = sortKey(t)[0];
+    for (const c of t.columns) {
+      expect(c.encode, `${t.file}: ${t.name}.${c.name} has no ENCODE`).not.toBeNull();
+      let expected: string;
+      if (c.name === leading) expected = 'raw';
+      else if (/^(smallint|integer|bigint|decimal|numeric|date|timestamp)/.test(c.type)) expected = 'az64';
+      else expected = 'zstd';
+      expect(c.encode, `${t.name}.${c.name} (${c.type})`).toBe(expected);
+    }
+  });
+
+  it.each(['fact_viewing_session', 'fact_content_rating'])('%s is distributed on the user key and sorted first on its date key', (name) => {
+    const t = table(name);
+    expect(t.tail).toMatch(/distkey\s*\(\s*user_key\s*\)/i);
+    expect(t.tail).toMatch(/compound\s+sortkey/i);
+    expect(sortKey(t)[0]).toMatch(/_date_key$/);
+    expect(t.body).toMatch(/primary key/i);
+    for (const fk of ['user_key', 'content_key', 'device_key']) expect(t.body).toMatch(new RegExp(`foreign key \\(${fk}\\) references streamflix\\.dim_`));
+  });
+
+  it.each(['dim_content', 'bridge_content_genre', 'dim_device', 'dim_date', 'dim_time_of_day'])('%s is copied to every node', (name) => {
+    expect(table(name).tail).toMatch(/diststyle\s+all/i);
+  });
+
+  it('distributes dim_user on its key', () => {
+    expect(table('dim_user').tail).toMatch(/distkey\s*\(\s*user_key\s*\)/i);
+  });
+
+  it('declares a primary key on every dimension', () => {
+    for (const name of ['dim_user', 'dim_content', 'bridge_content_genre', 'dim_device', 'dim_date', 'dim_time_of_day']) expect(table(name).body, name).toMatch(/primary key/i);
+  });
+});

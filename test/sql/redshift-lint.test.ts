@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { lint, RULES } from './redshift-lint';
+import { rel, sqlFiles, text } from './sql-paths';
+
+const SAMPLES: Record<string, string> = {
+  corr: 'select corr(a, b) from t',
+  'on-conflict': 'insert into t values (1) on conflict do nothing',
+  array: 'select array[1, 2]',
+  serial: 'create table t (id bigserial)',
+  'generate-series': 'insert into t select generate_series(1, 10)',
+  'is-distinct-from': 'select 1 from t where a is distinct from b',
+  'string-agg': "select string_agg(a, ',') from t",
+  'range-frame': 'select sum(x) over (partition by k order by t) from t',
+  'merge-subquery': 'merge into s.t using (select 1 as id) as x on t.id = x.id when matched then delete',
+  'merge-when-and': 'merge into s.t using s.x on t.id = x.id when matched and x.v > 1 then delete',
+  qualify: 'select a from t qualify row_number() over (order by a) = 1',
+  truncate: 'truncate streamflix.stg_line',
+  'materialized-cte': 'with x as materialized (select 1) select * from x',
+  'filter-clause': 'select count(*) filter (where a) from t',
+  'create-function': 'create function f() returns int as $$ select 1 $$ language sql',
+};
+
+describe('Redshift lint', () => {
+  it.each(Object.entries(SAMPLES))('catches %s', (id, sql) => {
+    expect(lint(sql)).toContain(id);
+  });
+
+  it('has a sample for every rule', () => {
+    expect(Object.keys(SAMPLES).sort()).toEqual(RULES.map((r) => r.id).sort());
+  });
+
+  it('accepts the Redshift forms and ignores comments and literals', () => {
+    expect(lint('select max(x) over (partition by k order by t rows between unbounded preceding and current row) from t')).toEqual([]);
+    expect(lint("select row_number() over (partition by k order by t) from t where a = 'truncate qualify'")).toEqual([]);
+    expect(lint('-- never truncate here\nselect 1')).toEqual([]);
+    expect(lint('merge into s.t using s.stg as x on t.id = x.id when matched then update set v = x.v')).toEqual([]);
+  });
+
+  it.each(sqlFiles().map((f) => [rel(f), f]))('%s uses nothing Redshift lacks', (_name, file) => {
+    expect(lint(text(file))).toEqual([]);
+  });
+});
