@@ -1,0 +1,73 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { expandEvents, main, parseArgs } from '../../local/cli';
+import { EXAMPLES } from './helpers';
+
+const example = (name: string): string => fileURLToPath(new URL(name, EXAMPLES));
+
+async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await main(argv, (s) => (out += s), (s) => (err += s));
+  return { code, out, err };
+}
+
+describe('local CLI', () => {
+  it('exports every table and view as NDJSON in the export format', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'streamflix-export-'));
+    const r = await run(['--catalog', example('catalog.ndjson'), '--users', example('users.ndjson'), '--events', example('events.ndjson'), '--export', dir]);
+    expect(r.code).toBe(0);
+    const read = (name: string): Record<string, unknown>[] =>
+      readFileSync(join(dir, `${name}.ndjson`), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const [session] = read('fact_viewing_session');
+    expect(session).toMatchObject({
+      session_id: 's-77',
+      session_start_ts: '2026-11-02T19:00:00.000Z',
+      watch_duration_seconds: 270,
+      is_closed: true,
+    });
+    expect(read('dim_user')[0]).toMatchObject({ signup_date: '2026-01-10', valid_from: '2026-01-10T08:00:00.000Z', valid_to: null, birth_year: null });
+    expect(read('rpt_session_duration')).toEqual([{ month_start: '2026-11-01', sessions: 1, avg_session_duration_seconds: 480, avg_watch_duration_seconds: 270 }]);
+    expect(read('etl_batch').map((b) => typeof b.lines_read)).toEqual(['number', 'number', 'number']);
+    for (const name of ['dim_date', 'dim_time_of_day', 'bridge_content_genre', 'etl_quarantine', 'rpt_rating_popularity_correlation']) {
+      expect(read(name).length, name).toBeGreaterThan(0);
+    }
+  });
+
+  it('skips a path already loaded and reports it', async () => {
+    const r = await run(['--events', example('events.ndjson'), '--events', example('events.ndjson')]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('(skipped: already loaded)');
+    expect(r.err).toContain('already loaded');
+    expect(r.out.match(/^\d+\tevents\t10\t7\t1\t2\t/m)).not.toBeNull();
+  });
+
+  it('fails with a one-line reason and a non-zero exit when a file cannot be read', async () => {
+    const r = await run(['--events', '/no/such/file.ndjson']);
+    expect(r.code).toBe(1);
+    expect(r.err).toBe('error: cannot read /no/such/file.ndjson: ENOENT\n');
+    expect(r.out).toBe('');
+  });
+
+  it('exits 2 on a usage error', async () => {
+    expect((await run(['--events'])).code).toBe(2);
+    expect(() => parseArgs(['--bogus', 'x'])).toThrow(/unknown argument --bogus/);
+  });
+
+  it('expands directories to their ndjson, json and gz files in name order', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'streamflix-dir-'));
+    for (const n of ['b.ndjson', 'a.json', 'c.gz', 'notes.txt']) writeFileSync(join(dir, n), '');
+    expect(expandEvents([dir])).toEqual([join(dir, 'a.json'), join(dir, 'b.ndjson'), join(dir, 'c.gz')]);
+  });
+
+  it('runs as npm run local with stdout for results only', () => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'local/cli.ts', '--events', example('events.ndjson')], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(r.stdout.split('\n')[0]).toBe('load\tkind\tlines_read\tevents_loaded\tduplicates\tquarantined\tfile');
+    expect(r.stderr).toContain('batch 1 events');
+  });
+});

@@ -1,0 +1,65 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readLoadSteps, readMigrations, splitStatements } from '../../pipeline/sql-files';
+import { DEFAULT_SQL_DIR } from '../../pipeline/load';
+
+describe('splitStatements', () => {
+  it('splits at top-level semicolons and drops comment-only pieces', () => {
+    expect(splitStatements('select 1;\n-- note\nselect 2;\n-- trailing only\n')).toEqual(['select 1', '-- note\nselect 2']);
+  });
+
+  it("respects quotes with '' escapes, quoted identifiers and comments", () => {
+    expect(splitStatements(`select 'a;b''c;' as "x;y"; /* ; */ select 2 -- ;\n;`)).toEqual([`select 'a;b''c;' as "x;y"`, '/* ; */ select 2 -- ;']);
+  });
+
+  it('respects dollar-quoted bodies', () => {
+    expect(splitStatements('do $$ begin perform 1; end $$; select $t$;$t$;')).toEqual(['do $$ begin perform 1; end $$', 'select $t$;$t$']);
+  });
+});
+
+function tempSql(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'sql-'));
+  for (const [name, body] of Object.entries(files)) {
+    mkdirSync(join(dir, name.split('/')[0]), { recursive: true });
+    writeFileSync(join(dir, name), body);
+  }
+  return dir;
+}
+
+describe('readMigrations', () => {
+  it('orders versioned migrations by number, then views after the views they read', () => {
+    const dir = tempSql({
+      'migrations/V010__b.sql': 'create table if not exists streamflix.b (x int);',
+      'migrations/V002__a.sql': 'create table if not exists streamflix.a (x int);',
+      'views/rpt_a.sql': 'create or replace view streamflix.rpt_a as select * from streamflix.rpt_z;',
+      'views/rpt_z.sql': 'create or replace view streamflix.rpt_z as select 1 as x;',
+    });
+    const m = readMigrations(dir);
+    expect(m.map((x) => x.version)).toEqual(['002', '010', 'R__rpt_z', 'R__rpt_a']);
+    expect(m[0]).toMatchObject({ name: 'V002__a.sql', repeatable: false, statements: ['create table if not exists streamflix.a (x int)'] });
+    expect(m[0].checksum).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('rejects a badly named or duplicate migration with a fix', () => {
+    expect(() => readMigrations(tempSql({ 'migrations/001_a.sql': 'select 1;' }))).toThrow(/V###__snake_name\.sql; rename it/);
+    expect(() => readMigrations(tempSql({ 'migrations/V001__a.sql': 'select 1;', 'migrations/V001__b.sql': 'select 1;' }))).toThrow(/used twice/);
+  });
+
+  it('reads the repository migrations starting with the bootstrap', () => {
+    const m = readMigrations(DEFAULT_SQL_DIR);
+    expect(m[0].name).toBe('V000__bootstrap.sql');
+    expect(m.filter((x) => x.repeatable)).toHaveLength(8);
+    const at = (v: string): number => m.findIndex((x) => x.version === v);
+    expect(at('R__rpt_rating_vs_popularity')).toBeLessThan(at('R__rpt_rating_popularity_correlation'));
+  });
+});
+
+describe('readLoadSteps', () => {
+  it('returns the load steps in order', () => {
+    const steps = readLoadSteps(DEFAULT_SQL_DIR);
+    expect(steps[0].name).toBe('00_begin_batch.sql');
+    expect(steps.map((s) => s.name)).toEqual([...steps.map((s) => s.name)].sort());
+  });
+});
