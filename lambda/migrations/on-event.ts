@@ -26,7 +26,13 @@ export async function onEvent(event: CloudFormationCustomResourceEvent, deps: Mi
     // A delete of another id is CloudFormation cleaning up after a replacement (the
     // cluster or database changed): that schema lives elsewhere and is not ours to drop.
     if (deps.config.dropSchemaOnDelete && event.PhysicalResourceId === id) {
-      await deps.executor.query(`drop schema if exists ${SCHEMA} cascade`);
+      // Best effort: only environments whose cluster is destroyed with the stack drop the
+      // schema, so a cluster that cannot be reached must not block the teardown.
+      try {
+        await deps.executor.query(`drop schema if exists ${SCHEMA} cascade`);
+      } catch (error) {
+        console.warn(JSON.stringify({ message: 'schema not dropped; the stack deletion goes on', error: String(error) }));
+      }
     }
     return { PhysicalResourceId: event.PhysicalResourceId, Data: { RunToken: runToken, Pending: '' } };
   }

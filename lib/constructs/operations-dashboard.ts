@@ -9,6 +9,10 @@ export interface OperationsDashboardProps {
   readonly clusterIdentifier: string;
   /** Shown in an alarm-status row at the top. */
   readonly alarms: readonly cloudwatch.IAlarm[];
+  /** Lines read, loaded, duplicates and quarantined per load; they must add up. */
+  readonly loadMetrics: readonly cloudwatch.IMetric[];
+  /** Now − watermark, seconds. */
+  readonly freshnessLagMetric: cloudwatch.IMetric;
 }
 
 const PERIOD = Duration.minutes(5);
@@ -56,6 +60,10 @@ export class OperationsDashboard extends Construct {
           graph('Redshift: health (1 = healthy)', [redshift('HealthStatus', 'Minimum')]),
           graph('Redshift: disk used (%)', [redshift('PercentageDiskSpaceUsed', 'Maximum')]),
           graph('Redshift: CPU (%) and connections', [redshift('CPUUtilization', 'Average'), redshift('DatabaseConnections', 'Maximum')]),
+        ],
+        [
+          new cloudwatch.GraphWidget({ title: 'Loads: lines read, loaded, duplicates, quarantined', left: [...props.loadMetrics], width: 16, height: 6 }),
+          graph('Loads: freshness lag (s)', [props.freshnessLagMetric]),
         ],
       ],
     });

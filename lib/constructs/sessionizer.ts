@@ -268,13 +268,7 @@ export class Sessionizer extends Construct {
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       });
-    this.freshnessAlarm = new cloudwatch.Metric({
-      namespace: METRICS_NAMESPACE,
-      metricName: Metric.freshnessLag,
-      dimensionsMap: { [SERVICE_DIMENSION]: this.statementName },
-      statistic: cloudwatch.Stats.MAXIMUM,
-      period,
-    }).createAlarm(this, 'FreshnessLagAlarm', {
+    this.freshnessAlarm = this.metric('freshnessLag', { statistic: cloudwatch.Stats.MAXIMUM, period }).createAlarm(this, 'FreshnessLagAlarm', {
       alarmDescription: `The warehouse watermark is more than ${lag.toHumanString()} old. See docs/sessionizer.md.`,
       threshold: lag.toSeconds(),
       evaluationPeriods: 1,
@@ -294,6 +288,20 @@ export class Sessionizer extends Construct {
     const alarms = [this.errorsAlarm, this.freshnessAlarm, this.deadLetterAlarm];
     for (const alarm of alarms) alarm.addAlarmAction(alarmAction);
     this.alarms = alarms;
+  }
+
+  /**
+   * One of the metrics the sessionizer publishes per run (see `lambda/sessionizer/telemetry-names.ts`).
+   * @param name e.g. `'linesRead'`, `'quarantined'`, `'freshnessLag'`
+   */
+  public metric(name: keyof typeof Metric, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: METRICS_NAMESPACE,
+      metricName: Metric[name],
+      dimensionsMap: { [SERVICE_DIMENSION]: this.statementName },
+      statistic: cloudwatch.Stats.SUM,
+      ...props,
+    });
   }
 
   /** Creates the schedule only after `dependency` (e.g. the schema migrations), so no load runs before it. */

@@ -9,6 +9,10 @@ export interface MonitoringStackProps extends StackProps {
   readonly deliveryStreamName: string;
   readonly clusterIdentifier: string;
   readonly alarms: readonly cloudwatch.IAlarm[];
+  /** The sessionizer's per-run reconciliation counts. */
+  readonly loadMetrics: readonly cloudwatch.IMetric[];
+  /** The sessionizer's freshness lag (now − watermark), seconds. */
+  readonly freshnessLagMetric: cloudwatch.IMetric;
 }
 
 /**
@@ -26,6 +30,8 @@ export class MonitoringStack extends Stack {
       deliveryStreamName: props.deliveryStreamName,
       clusterIdentifier: props.clusterIdentifier,
       alarms: props.alarms,
+      loadMetrics: props.loadMetrics,
+      freshnessLagMetric: props.freshnessLagMetric,
     }).dashboard;
   }
 }

@@ -1,5 +1,5 @@
 import { ArnFormat, Stack, type StackProps } from 'aws-cdk-lib';
-import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
@@ -12,6 +12,8 @@ import type { ResolvedEnvironmentConfig } from '../config';
 import { AccessLogBucket } from '../constructs/access-log-bucket';
 import { CopyRole } from '../constructs/copy-role';
 import { RedshiftCluster } from '../constructs/redshift-cluster';
+import { SchemaMigrations } from '../constructs/schema-migrations';
+import { Sessionizer } from '../constructs/sessionizer';
 import { WarehouseNetwork } from '../constructs/warehouse-network';
 
 export interface WarehouseStackProps extends StackProps {
@@ -61,8 +63,12 @@ export class WarehouseStack extends Stack {
   /** Attached to the cluster: use its ARN in `COPY … IAM_ROLE '<arn>'`. Reads the bronze bucket only. */
   public readonly copyRole: iam.IRole;
   public readonly alarmTopic: sns.ITopic;
-  /** Every alarm of this stack, for the dashboard; add the pipeline's alarms here too. */
+  /** Every alarm of this stack, for the dashboard. */
   public readonly alarms: cloudwatch.IAlarm[] = [];
+  /** What each load reconciles (lines read = loaded + duplicates + quarantined), for the dashboard. */
+  public readonly loadMetrics: readonly cloudwatch.IMetric[];
+  /** Seconds between now and the warehouse watermark, as of each sessionizer run. */
+  public readonly freshnessLagMetric: cloudwatch.IMetric;
 
   constructor(scope: Construct, id: string, props: WarehouseStackProps) {
     super(scope, id, props);
@@ -107,29 +113,40 @@ export class WarehouseStack extends Stack {
     this.adminSecret = redshiftCluster.adminSecret;
     this.alarms.push(redshiftCluster.healthAlarm, redshiftCluster.diskUsedAlarm);
 
-    this.addPipeline();
+    const sessionizer = this.addPipeline();
+    const period = config.sessionizer.schedule;
+    this.loadMetrics = (['linesRead', 'eventsLoaded', 'duplicates', 'quarantined'] as const).map((name) =>
+      sessionizer.metric(name, { period }),
+    );
+    this.freshnessLagMetric = sessionizer.metric('freshnessLag', { statistic: cloudwatch.Stats.MAXIMUM, period });
   }
 
   /**
-   * ▶ THE ONE PLACE where the loading pipeline joins the app. Add here, and nowhere else:
-   *
-   *   const db = { clusterIdentifier: this.clusterIdentifier, database: this.databaseName, adminSecret: this.adminSecret };
-   *   const common = { logRetention: this.config.logRetention, removalPolicy: this.config.removalPolicy };
-   *   const migrations = new SchemaMigrations(this, 'SchemaMigrations', {
-   *     ...db, ...common, clusterReady: this.clusterReady, dropSchemaOnDelete: !this.config.dataSurvivesDestroy,
-   *   });
-   *   const sessionizer = new Sessionizer(this, 'Sessionizer', {
-   *     ...db, ...common, schemaReady: migrations,
-   *     bronzeBucket: this.bronzeBucket, bronzeKey: this.bronzeKey, copyRole: this.copyRole, alarmTopic: this.alarmTopic,
-   *     ...this.config.sessionizer, // schedule, maxObjectsPerRun, maxBytesPerRun, freshnessLagThreshold
-   *   });
-   *   this.alarms.push(sessionizer.errorsAlarm, sessionizer.freshnessAlarm, sessionizer.deadLetterAlarm);
-   *
-   * (Adjust to the constructs' final props.) Everything they need is a public property of
-   * this stack. Grant to their own roles (`bronzeBucket.grantReadWrite(fn)`,
-   * `adminSecret.grantRead(fn)`); do not add bucket notifications or resource policies on
-   * the bronze bucket or key, which live in the foundation stack: that would create a
-   * reference cycle.
+   * The loading pipeline: migrations applied at deploy time, then the scheduled sessionizer,
+   * whose schedule depends on the migrations so that no load runs before the schema exists.
+   * Both grant to their own roles only (never to the foundation stack's bucket or key
+   * policies), which keeps the stacks free of reference cycles.
    */
-  private addPipeline(): void {}
+  private addPipeline(): Sessionizer {
+    const db = { clusterIdentifier: this.clusterIdentifier, database: this.databaseName, adminSecret: this.adminSecret };
+    const common = { logRetention: this.config.logRetention, removalPolicy: this.config.removalPolicy };
+    const migrations = new SchemaMigrations(this, 'SchemaMigrations', {
+      ...db,
+      ...common,
+      clusterReady: this.clusterReady,
+      dropSchemaOnDelete: !this.config.dataSurvivesDestroy,
+    });
+    const sessionizer = new Sessionizer(this, 'Sessionizer', {
+      ...db,
+      ...common,
+      schemaReady: migrations,
+      bronzeBucket: this.bronzeBucket,
+      bronzeKey: this.bronzeKey,
+      copyRole: this.copyRole,
+      alarmTopic: this.alarmTopic,
+      ...this.config.sessionizer,
+    });
+    this.alarms.push(...sessionizer.alarms);
+    return sessionizer;
+  }
 }

@@ -63,6 +63,8 @@ export class StreamflixStage extends Stage {
         this.ingestion.eventDelivery.deliveryFailureAlarm,
         ...this.warehouse.alarms,
       ],
+      loadMetrics: this.warehouse.loadMetrics,
+      freshnessLagMetric: this.warehouse.freshnessLagMetric,
       description: describe('operations dashboard'),
     });
 

@@ -10,7 +10,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { readMigrations } from '../../../pipeline/sql-files.js';
 import { DataApiExecutor } from '../../../lambda/shared/data-api-executor.js';
 import type { MigrationsDeps } from '../../../lambda/migrations/deps.js';
@@ -213,6 +213,15 @@ describe('schema migrations on delete', () => {
       Sql: 'drop schema if exists streamflix cascade',
       ClusterIdentifier: 'streamflix-dev',
     });
+  });
+
+  it('lets the stack deletion go on when the schema cannot be dropped', async () => {
+    redshift.on(ExecuteStatementCommand).rejects(new Error('Cluster streamflix-dev is paused'));
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const response = await onEvent(event('Delete'), deps(true));
+    expect(response.PhysicalResourceId).toBe('streamflix-dev/streamflix/streamflix');
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining('Cluster streamflix-dev is paused'));
+    warn.mockRestore();
   });
 
   it('does not drop a schema of another cluster after a replacement', async () => {

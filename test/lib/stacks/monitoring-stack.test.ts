@@ -19,7 +19,8 @@ describe('MonitoringStack', () => {
 
   it('shows the state of every alarm of the environment', () => {
     const alarmOutputs = new Set(body.match(/OutputName":"PublishOutputFnGetAtt\w*Alarm\w*Arn\w*"/g));
-    expect(alarmOutputs.size).toBe(6);
+    // Kinesis ×2, Firehose ×2, Redshift ×2, and the sessionizer's errors, freshness lag and dead letters.
+    expect(alarmOutputs.size).toBe(9);
   });
 
   it.each([
@@ -29,6 +30,11 @@ describe('MonitoringStack', () => {
     ['Firehose delivery success', 'DeliveryToS3.Success'],
     ['Redshift health', 'HealthStatus'],
     ['Redshift disk use', 'PercentageDiskSpaceUsed'],
+    ['lines read per load', 'LinesRead'],
+    ['events loaded per load', 'EventsLoaded'],
+    ['duplicates per load', 'Duplicates'],
+    ['quarantined lines per load', 'Quarantined'],
+    ['the freshness lag', 'FreshnessLagSeconds'],
   ])('graphs %s', (_, metricName) => {
     expect(body).toContain(`\\"${metricName}\\"`);
   });

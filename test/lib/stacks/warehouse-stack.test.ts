@@ -232,3 +232,47 @@ describe('WarehouseStack: clusterReady', () => {
     expect(dependsOn.map((id) => id.replace(/[A-F0-9]{8}$/, '')).sort()).toEqual(['RedshiftAdminSecretAttachment', 'RedshiftAdminSecretAttachmentRotation', 'RedshiftCluster']);
   });
 });
+
+describe('WarehouseStack: the loading pipeline', () => {
+  const logicalIdOf = (template: Template, type: string): string => {
+    const ids = Object.keys(template.findResources(type));
+    expect(ids).toHaveLength(1);
+    return ids[0] as string;
+  };
+
+  it('applies the schema migrations only once the cluster and its secret are ready', () => {
+    const migrations = dev.findResources('Custom::StreamflixSchemaMigrations');
+    const dependsOn = (Object.values(migrations)[0] as { DependsOn: string[] }).DependsOn;
+    expect(dependsOn.map((id) => id.replace(/[A-F0-9]{8}$/, '')).sort()).toEqual(['RedshiftAdminSecretAttachment', 'RedshiftAdminSecretAttachmentRotation', 'RedshiftCluster']);
+  });
+
+  it('starts the sessionizer schedule only after the schema migrations', () => {
+    const migrationsId = logicalIdOf(dev, 'Custom::StreamflixSchemaMigrations');
+    const schedule = Object.values(dev.findResources('AWS::Scheduler::Schedule'))[0] as { DependsOn: string[] };
+    expect(schedule.DependsOn).toContain(migrationsId);
+  });
+
+  it('points the sessionizer at this cluster, its secret and its COPY role', () => {
+    dev.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          CLUSTER_ID: { Ref: Match.stringLikeRegexp('^RedshiftCluster') },
+          DATABASE: 'streamflix',
+          SECRET_ARN: { Ref: Match.stringLikeRegexp('^RedshiftAdminSecretAttachment') },
+          COPY_ROLE_ARN: { 'Fn::GetAtt': [Match.stringLikeRegexp('^CopyRole'), 'Arn'] },
+          MAX_OBJECTS: String(environments.dev.sessionizer.maxObjectsPerRun),
+        }),
+      },
+    });
+  });
+
+  it('keeps the schema on stack deletion in prod and drops it in dev', () => {
+    const dropOnDelete = (value: string) => ({ Environment: { Variables: Match.objectLike({ DROP_SCHEMA_ON_DELETE: value }) } });
+    dev.hasResourceProperties('AWS::Lambda::Function', dropOnDelete('true'));
+    prod.hasResourceProperties('AWS::Lambda::Function', dropOnDelete('false'));
+  });
+
+  it('adds the sessionizer alarms to the environment alarms', () => {
+    expect(devStage.warehouse.alarms).toHaveLength(5);
+  });
+});
