@@ -18,7 +18,8 @@ with fresh as (
         r.source,
         r.kind,
         r.raw_line,
-        case when json_typeof(r.j) = 'object' then r.j end as o
+        r.j as o,
+        json_typeof(r.j) = 'object' as is_object
     from streamflix.stg_raw_line as r
     where
         r.source is not null
@@ -35,47 +36,47 @@ field as (
         source,
         kind,
         raw_line,
-        o is not null as is_object,
+        coalesce(is_object, false) as is_object,
         -- strings: the value when it is a JSON string, else null; *_t: its JSON type
-        case when json_typeof(o['event_id']) = 'string' then o['event_id']::varchar end as s_event_id,
-        json_typeof(o['event_type']) as t_event_type,
-        case when json_typeof(o['event_type']) = 'string' then o['event_type']::varchar end as s_event_type,
+        case when kind = 'events' and json_typeof(o['event_id']) = 'string' then o['event_id']::varchar end as s_event_id,
+        case when kind = 'events' then json_typeof(o['event_type']) end as t_event_type,
+        case when kind = 'events' and json_typeof(o['event_type']) = 'string' then o['event_type']::varchar end as s_event_type,
         case
             when kind = 'events' and json_typeof(o['event_ts']) = 'string' then o['event_ts']::varchar
             when kind = 'users' and json_typeof(o['updated_at']) = 'string' then o['updated_at']::varchar
         end as s_ts,
         case when json_typeof(o['user_id']) = 'string' then o['user_id']::varchar end as s_user_id,
         case when json_typeof(o['content_id']) = 'string' then o['content_id']::varchar end as s_content_id,
-        json_typeof(o['device']) as t_device,
+        case when kind = 'events' then json_typeof(o['device']) end as t_device,
         case
-            when json_typeof(o['device']['device_id']) = 'string' then o['device']['device_id']::varchar
+            when kind = 'events' and json_typeof(o['device']['device_id']) = 'string' then o['device']['device_id']::varchar
         end as s_device_id,
         case
-            when json_typeof(o['device']['device_type']) = 'string' then o['device']['device_type']::varchar
+            when kind = 'events' and json_typeof(o['device']['device_type']) = 'string' then o['device']['device_type']::varchar
         end as s_device_type,
-        coalesce(json_typeof(o['device']['os']), 'null') as t_os,
-        case when json_typeof(o['device']['os']) = 'string' then o['device']['os']::varchar end as s_os,
-        coalesce(json_typeof(o['device']['app_version']), 'null') as t_app_version,
+        case when kind = 'events' then coalesce(json_typeof(o['device']['os']), 'null') end as t_os,
+        case when kind = 'events' and json_typeof(o['device']['os']) = 'string' then o['device']['os']::varchar end as s_os,
+        case when kind = 'events' then coalesce(json_typeof(o['device']['app_version']), 'null') end as t_app_version,
         case
-            when json_typeof(o['device']['app_version']) = 'string' then o['device']['app_version']::varchar
+            when kind = 'events' and json_typeof(o['device']['app_version']) = 'string' then o['device']['app_version']::varchar
         end as s_app_version,
-        coalesce(json_typeof(o['utc_offset_minutes']), 'null') as t_offset,
+        case when kind = 'events' then coalesce(json_typeof(o['utc_offset_minutes']), 'null') end as t_offset,
         case
-            when json_typeof(o['utc_offset_minutes']) = 'number' then json_serialize(o['utc_offset_minutes'])
+            when kind = 'events' and json_typeof(o['utc_offset_minutes']) = 'number' then json_serialize(o['utc_offset_minutes'])
         end as n_offset,
-        case when json_typeof(o['session_id']) = 'string' then o['session_id']::varchar end as s_session_id,
+        case when kind = 'events' and json_typeof(o['session_id']) = 'string' then o['session_id']::varchar end as s_session_id,
         case
-            when json_typeof(o['position_sec']) = 'number' then json_serialize(o['position_sec'])
+            when kind = 'events' and json_typeof(o['position_sec']) = 'number' then json_serialize(o['position_sec'])
         end as n_position,
-        coalesce(json_typeof(o['from_position_sec']), 'null') as t_from_position,
+        case when kind = 'events' then coalesce(json_typeof(o['from_position_sec']), 'null') end as t_from_position,
         case
-            when json_typeof(o['from_position_sec']) = 'number' then json_serialize(o['from_position_sec'])
+            when kind = 'events' and json_typeof(o['from_position_sec']) = 'number' then json_serialize(o['from_position_sec'])
         end as n_from_position,
-        case when json_typeof(o['rating']) = 'number' then json_serialize(o['rating']) end as n_rating,
-        case when json_typeof(o['country']) = 'string' then o['country']::varchar end as s_country,
-        case when json_typeof(o['plan']) = 'string' then o['plan']::varchar end as s_plan,
+        case when kind = 'events' and json_typeof(o['rating']) = 'number' then json_serialize(o['rating']) end as n_rating,
+        case when kind = 'users' and json_typeof(o['country']) = 'string' then o['country']::varchar end as s_country,
+        case when kind = 'users' and json_typeof(o['plan']) = 'string' then o['plan']::varchar end as s_plan,
         case
-            when json_typeof(o['subscription_status']) = 'string' then o['subscription_status']::varchar
+            when kind = 'users' and json_typeof(o['subscription_status']) = 'string' then o['subscription_status']::varchar
         end as s_status,
         case
             when kind = 'users' then coalesce(json_typeof(o['signup_date']), 'null')
@@ -85,29 +86,29 @@ field as (
             when kind = 'users' and json_typeof(o['signup_date']) = 'string' then o['signup_date']::varchar
             when kind = 'catalog' and json_typeof(o['release_date']) = 'string' then o['release_date']::varchar
         end as s_date,
-        coalesce(json_typeof(o['birth_year']), 'null') as t_birth_year,
-        case when json_typeof(o['birth_year']) = 'number' then json_serialize(o['birth_year']) end as n_birth_year,
-        coalesce(json_typeof(o['gender']), 'null') as t_gender,
-        case when json_typeof(o['gender']) = 'string' then o['gender']::varchar end as s_gender,
-        case when json_typeof(o['content_type']) = 'string' then o['content_type']::varchar end as s_content_type,
-        case when json_typeof(o['title']) = 'string' then o['title']::varchar end as s_title,
-        case when json_typeof(o['duration_sec']) = 'number' then json_serialize(o['duration_sec']) end as n_duration,
-        case when json_typeof(o['genres']) = 'array' then json_serialize(o['genres']) end as a_genres,
-        case when json_typeof(o['series_id']) = 'string' then o['series_id']::varchar end as s_series_id,
-        case when json_typeof(o['series_title']) = 'string' then o['series_title']::varchar end as s_series_title,
+        case when kind = 'users' then coalesce(json_typeof(o['birth_year']), 'null') end as t_birth_year,
+        case when kind = 'users' and json_typeof(o['birth_year']) = 'number' then json_serialize(o['birth_year']) end as n_birth_year,
+        case when kind = 'users' then coalesce(json_typeof(o['gender']), 'null') end as t_gender,
+        case when kind = 'users' and json_typeof(o['gender']) = 'string' then o['gender']::varchar end as s_gender,
+        case when kind = 'catalog' and json_typeof(o['content_type']) = 'string' then o['content_type']::varchar end as s_content_type,
+        case when kind = 'catalog' and json_typeof(o['title']) = 'string' then o['title']::varchar end as s_title,
+        case when kind = 'catalog' and json_typeof(o['duration_sec']) = 'number' then json_serialize(o['duration_sec']) end as n_duration,
+        case when kind = 'catalog' and json_typeof(o['genres']) = 'array' then json_serialize(o['genres']) end as a_genres,
+        case when kind = 'catalog' and json_typeof(o['series_id']) = 'string' then o['series_id']::varchar end as s_series_id,
+        case when kind = 'catalog' and json_typeof(o['series_title']) = 'string' then o['series_title']::varchar end as s_series_title,
         case
-            when json_typeof(o['season_number']) = 'number' then json_serialize(o['season_number'])
+            when kind = 'catalog' and json_typeof(o['season_number']) = 'number' then json_serialize(o['season_number'])
         end as n_season,
         case
-            when json_typeof(o['episode_number']) = 'number' then json_serialize(o['episode_number'])
+            when kind = 'catalog' and json_typeof(o['episode_number']) = 'number' then json_serialize(o['episode_number'])
         end as n_episode,
-        coalesce(json_typeof(o['maturity_rating']), 'null') as t_maturity,
+        case when kind = 'catalog' then coalesce(json_typeof(o['maturity_rating']), 'null') end as t_maturity,
         case
-            when json_typeof(o['maturity_rating']) = 'string' then o['maturity_rating']::varchar
+            when kind = 'catalog' and json_typeof(o['maturity_rating']) = 'string' then o['maturity_rating']::varchar
         end as s_maturity,
-        coalesce(json_typeof(o['production_country']), 'null') as t_production_country,
+        case when kind = 'catalog' then coalesce(json_typeof(o['production_country']), 'null') end as t_production_country,
         case
-            when json_typeof(o['production_country']) = 'string' then o['production_country']::varchar
+            when kind = 'catalog' and json_typeof(o['production_country']) = 'string' then o['production_country']::varchar
         end as s_production_country
     from fresh
     -- offset 0: a planner fence, so this layer is computed once per line and not re-expanded

@@ -38,6 +38,12 @@ describe('adaptStatement', () => {
     expect(adaptStatement("select json_serialize(j['a']) from t")).toEqual(["select public.sf_json_serialize(j['a']) from t"]);
   });
 
+  it("calls the super-to-varchar cast's function directly on subscripts", () => {
+    expect(adaptStatement("select o['device']['os']::varchar, x::varchar from t")).toEqual([
+      "select public.sf_super_to_varchar(o['device']['os']), x::varchar from t",
+    ]);
+  });
+
   it('leaves other statements unchanged', () => {
     const sql = "update streamflix.t set name = 'encode sortkey' where k = :k";
     expect(adaptStatement(sql)).toEqual([sql]);
