@@ -15,6 +15,11 @@ import { shimStatements } from './adapter';
 import { exportValue } from './export';
 import { PGliteExecutor } from './pglite-executor';
 
+/** Staging tables emptied by every load; vacuumed after each one so they do not grow. */
+const LOCAL_UPKEEP = [
+  'vacuum (analyze) streamflix.stg_raw_line, streamflix.stg_line, streamflix.stg_session, streamflix.stg_user_version',
+];
+
 export interface LocalWarehouseOptions {
   /**
    * A migrated database image from `dumpMigrated()`, to start without migrating.
@@ -130,6 +135,9 @@ export async function openLocalWarehouse(options: LocalWarehouseOptions = {}): P
         const started = Date.now();
         const result = await runLoad(exec, [object], { copyCredentials: '', loadToken: randomUUID(), sqlDir });
         rmSync(object.manifestUri, { force: true });
+        // Engine upkeep, not logic: PGlite has no autovacuum, so the staging tables' deleted
+        // rows are reclaimed here (Redshift's automatic VACUUM DELETE does the same).
+        for (const stmt of LOCAL_UPKEEP) await db.exec(stmt);
         progress(
           `batch ${result.batchId} ${file.kind} ${path}: ${result.linesRead} lines, ${result.eventsLoaded} loaded, ` +
             `${result.duplicates} duplicates, ${result.quarantined} quarantined (${Date.now() - started} ms)`,

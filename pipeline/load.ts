@@ -57,7 +57,23 @@ export const MAX_STATEMENTS = 40;
 /** The Data API accepts at most 100 KB of SQL per statement. */
 export const MAX_STATEMENT_BYTES = 100 * 1024;
 
-export const DEFAULT_SQL_DIR = fileURLToPath(new URL('../sql/', import.meta.url));
+/**
+ * The repository's `sql/` beside `pipeline/`; '' when this module runs from a bundle without
+ * a file URL (the Lambda then always passes `sqlDir`).
+ */
+export const DEFAULT_SQL_DIR = ((): string => {
+  try {
+    return fileURLToPath(new URL('../sql/', import.meta.url));
+  } catch {
+    return '';
+  }
+})();
+
+function sqlDirOf(sqlDir: string | undefined): string {
+  const dir = sqlDir ?? DEFAULT_SQL_DIR;
+  if (dir === '') throw new Error('no sql directory: pass options.sqlDir (the bundled copy of sql/)');
+  return dir;
+}
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const CREDENTIALS = /^(iam_role (default|'arn:aws[a-z-]*:iam::\d{12}:role\/[A-Za-z0-9+=,.@_\/-]{1,512}'))?$/;
@@ -141,7 +157,7 @@ export function planLoad(objects: readonly BronzeObject[], options: LoadOptions)
     params[`source_${i + 1}`] = o.key;
     params[`kind_${i + 1}`] = o.kind;
   });
-  for (const step of readLoadSteps(options.sqlDir ?? DEFAULT_SQL_DIR)) statements.push(...step.statements);
+  for (const step of readLoadSteps(sqlDirOf(options.sqlDir))) statements.push(...step.statements);
   statements.push(registerStatement(unique.length));
   if (statements.length > MAX_STATEMENTS) {
     throw new Error(
@@ -158,7 +174,7 @@ export function planLoad(objects: readonly BronzeObject[], options: LoadOptions)
 
 /** How many objects one load can take within the 40-statement limit. */
 export function maxObjectsPerLoad(sqlDir?: string): number {
-  const fixed = 2 + readLoadSteps(sqlDir ?? DEFAULT_SQL_DIR).reduce((n, s) => n + s.statements.length, 0);
+  const fixed = 2 + readLoadSteps(sqlDirOf(sqlDir)).reduce((n, s) => n + s.statements.length, 0);
   return Math.floor((MAX_STATEMENTS - fixed) / 2);
 }
 

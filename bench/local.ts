@@ -1,0 +1,73 @@
+/**
+ * Local engine benchmark (`npm run bench -- local`): end-to-end load throughput of
+ * 100k and 1M generated events, peak memory, and the cost of one 10k-event load on
+ * top of 100k versus 1M events of history.
+ *
+ * History grows in time at a constant density (1,000 users, ~50 events per user-day:
+ * 100k events are 2 days, 1M events are 20 days), as a warehouse's history does; the
+ * 10k-event load continues right after the history, with late events reaching back
+ * into it. Generation time is not counted.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generateDataset, type GeneratedDataset } from '../tools/generator/index';
+import { openLocalWarehouse, type LocalWarehouse } from '../local/warehouse';
+
+const USERS = 1000;
+const START = '2026-09-01';
+const root = mkdtempSync(join(tmpdir(), 'streamflix-bench-'));
+
+const addDays = (date: string, days: number): string => new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+
+async function generate(name: string, days: number, startDate: string, seed: number, targetEvents?: number): Promise<GeneratedDataset> {
+  return generateDataset(join(root, name), { seed, users: USERS, days, startDate, targetEvents, eventsPerFile: 50_000 });
+}
+
+async function loadAll(w: LocalWarehouse, ds: GeneratedDataset, reference: boolean): Promise<{ ms: number; lines: number }> {
+  const started = performance.now();
+  await w.loadFiles([
+    ...(reference ? [{ kind: 'catalog' as const, path: ds.catalogFile }, { kind: 'users' as const, path: ds.usersFile }] : []),
+    ...ds.eventFiles.map((path) => ({ kind: 'events' as const, path })),
+  ]);
+  return { ms: performance.now() - started, lines: ds.eventLines };
+}
+
+const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
+const peakMb = (): number => process.resourceUsage().maxRSS / 1024;
+
+async function scenario(label: string, days: number): Promise<{ throughput: number; smallMs: number; lines: number; smallLines: number }> {
+  const history = await generate(`${label}-history`, days, START, 1);
+  const next = await generate(`${label}-next`, 1, addDays(START, days), 2, 10_000);
+  const w = await openLocalWarehouse({
+    progress: (m) => process.stderr.write(`  ${label}: ${m.slice(0, 140)}\n`),
+  });
+  try {
+    const big = await loadAll(w, history, true);
+    global.gc?.();
+    const small = await loadAll(w, next, false);
+    const throughput = (big.lines / big.ms) * 1000;
+    console.log(
+      `${label.padEnd(5)} history: ${fmt(big.lines)} event lines in ${history.eventFiles.length} loads, ${fmt(big.ms)} ms -> ${fmt(throughput)} events/s; ` +
+        `then one ${fmt(small.lines)}-event load: ${fmt(small.ms)} ms (peak RSS so far ${fmt(peakMb())} MB)`,
+    );
+    return { throughput, smallMs: small.ms, lines: big.lines, smallLines: small.lines };
+  } finally {
+    await w.close();
+  }
+}
+
+try {
+  console.log('local engine (PGlite), one process, generated data; generation not timed');
+  const small = await scenario('100k', 2);
+  global.gc?.();
+  const large = await scenario('1M', 20);
+  const ratio = large.smallMs / small.smallMs;
+  console.log('');
+  console.log(`throughput 100k: ${fmt(small.throughput)} events/s (target >= 25,000)`);
+  console.log(`throughput 1M:   ${fmt(large.throughput)} events/s (target >= 25,000)`);
+  console.log(`peak memory:     ${fmt(peakMb())} MB RSS (target < 2,048 at 1M)`);
+  console.log(`10k load on 1M vs on 100k history: ${fmt(large.smallMs)} ms / ${fmt(small.smallMs)} ms = ratio ${ratio.toFixed(2)} (target < 1.5)`);
+} finally {
+  rmSync(root, { recursive: true, force: true });
+}
