@@ -69,17 +69,21 @@ export function buildCatalog(rng: Random, users: number, latestYear: number): Ca
   const titles: Title[] = [];
   const weights: number[] = [];
   const total = movies + shows;
-  // Popularity: a Zipf-like long tail, tilted by quality.
-  const ranks = Array.from({ length: total }, (_, i) => i);
-  for (let i = total - 1; i > 0; i -= 1) {
-    const j = rng.int(0, i);
-    [ranks[i], ranks[j]] = [ranks[j] ?? 0, ranks[i] ?? 0];
-  }
+  // Popularity: a Zipf-like long tail over ranks that better titles tend to top
+  // (quality plus noise), so popularity and ratings correlate, though not perfectly.
+  const qualities = Array.from({ length: total }, () => quality(rng));
+  const ranks = new Array<number>(total);
+  qualities
+    .map((q, i) => ({ i, key: q + 0.7 * rng.normal() }))
+    .sort((a, b) => b.key - a.key || a.i - b.i)
+    .forEach(({ i }, rank) => {
+      ranks[i] = rank;
+    });
   let movieNo = 0;
   let showNo = 0;
   for (let i = 0; i < total; i += 1) {
     const isMovie = !(showNo < shows && (movieNo >= movies || i % Math.max(1, Math.floor(total / shows)) === 0));
-    const q = quality(rng);
+    const q = qualities[i] ?? 3;
     if (isMovie) {
       movieNo += 1;
       const id = `mv-${String(movieNo).padStart(5, '0')}`;
@@ -126,7 +130,7 @@ export function buildCatalog(rng: Random, users: number, latestYear: number): Ca
       titles.push({ kind: 'show', items });
     }
     const rank = ranks[i] ?? 0;
-    weights.push(Math.exp(0.8 * (q - 3.4)) / Math.pow(rank + 1, 0.85) * (isMovie ? 1 : 2.5));
+    weights.push((1 / Math.pow(rank + 1, 0.85)) * (isMovie ? 1 : 2.5));
   }
   const cumulativeWeights = new Float64Array(weights.length);
   let sum = 0;

@@ -150,7 +150,7 @@ export class ViewingSimulator {
     const rng = this.rng;
     const p = !result.stopped ? 0.01 : result.completed ? 0.22 : 0.04;
     if (!rng.chance(p)) return;
-    const value = (): number => Math.min(5, Math.max(1, Math.round(content.quality + 0.9 * rng.normal())));
+    const value = (): number => Math.min(5, Math.max(1, Math.round(content.quality + 0.7 * rng.normal())));
     const rate = (ts: number, withSession: boolean): void => {
       // Some apps send the session's id with a rating; a rating still never belongs to a session.
       this.sink.emit({

@@ -9,7 +9,7 @@ import { intOption, numberOption, runCli, UsageError } from '../shared/cli-args'
 import { runLocalStream } from './index';
 import { openWarehouse } from './warehouse-bridge';
 
-const USAGE = `usage: npm run local:stream -- [--users 1500] [--days 35] [--seed 42] [--events 300000] [--shards 4]
+const USAGE = `usage: npm run local:stream -- [--users 200] [--days 35] [--seed 42] [--events N] [--shards 4]
        [--bronze dir|s3rver] [--work .work/local-stream] [--rate RECORDS_PER_SECOND]
        [--buffer-bytes 1048576] [--buffer-ms 2000] [--no-progress]`;
 
@@ -43,12 +43,12 @@ runCli(USAGE, async () => {
   try {
     const result = await runLocalStream({
       workDir: values.work ?? '.work/local-stream',
-      // The defaults are those of `npm run local`'s demo dataset, so both runs answer alike.
+      // Five weeks of 200 viewers: about 340k lines (some 50 lines per viewer and day).
       generator: {
         seed: intOption(values.seed, 'seed', 42),
-        users: intOption(values.users, 'users', 1500, 1),
+        users: intOption(values.users, 'users', 200, 1),
         days: intOption(values.days, 'days', 35, 1),
-        targetEvents: targetEvents ?? 300_000,
+        ...(targetEvents === undefined ? {} : { targetEvents }),
         eventsPerFile: 25_000,
       },
       bronze,
