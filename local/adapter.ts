@@ -13,12 +13,12 @@ export function shimStatements(): string[] {
     `create or replace function public.can_json_parse(text) returns boolean language sql immutable strict as $$ select pg_input_is_valid($1, 'jsonb') $$`,
     `create or replace function public.json_parse(text) returns jsonb language sql immutable strict as $$ select $1::jsonb $$`,
     `create or replace function public.json_typeof(jsonb) returns text language sql immutable strict as $$ select jsonb_typeof($1) $$`,
-    `create or replace function public.sf_json_serialize(jsonb) returns text language sql immutable strict as $$ select format('%s', $1) $$`,
+    `create or replace function public.sf_json_serialize(jsonb) returns text language sql immutable strict as $$ select $1::text $$`,
     `create or replace function public.json_extract_array_element_text(text, integer) returns text language sql immutable strict as $$ select $1::jsonb ->> $2 $$`,
     `create or replace function public.json_array_length(text) returns integer language sql immutable strict as $$ select jsonb_array_length($1::jsonb) $$`,
     // PostgreSQL parses JSON_SERIALIZE as its own SQL/JSON construct: calls are renamed to this.
-    // super::varchar on Redshift is the string's text (unquoted), null for other types.
-    `create or replace function public.sf_super_to_varchar(jsonb) returns varchar language sql immutable strict as $$ select case when jsonb_typeof($1) = 'string' then $1 #>> '{}' end $$`,
+    // super::varchar: a string's text, unquoted (the SQL casts only values it checked are strings).
+    `create or replace function public.sf_super_to_varchar(jsonb) returns varchar language sql immutable strict as $$ select $1 #>> '{}' $$`,
     `do $$ begin
        if not exists (select 1 from pg_cast where castsource = 'jsonb'::regtype and casttarget = 'varchar'::regtype) then
          create cast (jsonb as varchar) with function public.sf_super_to_varchar(jsonb);

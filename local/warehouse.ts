@@ -15,9 +15,16 @@ import { shimStatements } from './adapter';
 import { exportValue } from './export';
 import { PGliteExecutor } from './pglite-executor';
 
-/** Staging tables emptied by every load; vacuumed after each one so they do not grow. */
+/**
+ * After each load: the staging tables (emptied by every load) are vacuumed so they do not
+ * grow, and every table gets fresh planner statistics (ANALYZE samples a fixed number of
+ * rows, so its cost does not follow the history). Redshift's automatic vacuum and analyze
+ * play this role there.
+ */
 const LOCAL_UPKEEP = [
   'vacuum (analyze) streamflix.stg_raw_line, streamflix.stg_line, streamflix.stg_session, streamflix.stg_user_version',
+  'analyze streamflix.evt_event, streamflix.evt_user_snapshot, streamflix.fact_viewing_session, streamflix.fact_content_rating, ' +
+    'streamflix.dim_user, streamflix.dim_content, streamflix.dim_device, streamflix.bridge_content_genre, streamflix.etl_batch, streamflix.etl_loaded_object',
 ];
 
 export interface LocalWarehouseOptions {
@@ -26,6 +33,12 @@ export interface LocalWarehouseOptions {
    * @default a new in-memory database, shims and migrations applied
    */
   readonly loadDataDir?: Blob;
+  /**
+   * A directory for the database files (PGlite's Node filesystem), to keep large
+   * histories out of memory.
+   * @default in memory
+   */
+  readonly dataDir?: string;
   /**
    * The `sql/` directory.
    * @default the repository's `sql/`
@@ -95,12 +108,10 @@ export function assertReadable(path: string): void {
 
 export async function openLocalWarehouse(options: LocalWarehouseOptions = {}): Promise<LocalWarehouse> {
   const sqlDir = options.sqlDir ?? DEFAULT_SQL_DIR;
-  const db = options.loadDataDir ? new PGlite({ loadDataDir: options.loadDataDir }) : new PGlite();
+  const db = new PGlite({ dataDir: options.dataDir, loadDataDir: options.loadDataDir });
   await db.waitReady;
   const exec = new PGliteExecutor(db, options.trace);
-  if (!options.loadDataDir) {
-    for (const stmt of shimStatements()) await db.exec(stmt);
-  }
+  for (const stmt of shimStatements()) await db.exec(stmt);
   await applyMigrations(exec, sqlDir);
   const manifestDir = mkdtempSync(join(tmpdir(), 'streamflix-manifest-'));
   const progress = options.progress ?? (() => undefined);
@@ -137,7 +148,9 @@ export async function openLocalWarehouse(options: LocalWarehouseOptions = {}): P
         rmSync(object.manifestUri, { force: true });
         // Engine upkeep, not logic: PGlite has no autovacuum, so the staging tables' deleted
         // rows are reclaimed here (Redshift's automatic VACUUM DELETE does the same).
-        for (const stmt of LOCAL_UPKEEP) await db.exec(stmt);
+        // Only after event loads: their staging statistics are the ones the next load needs,
+        // and a table analyzed while still empty would mislead the planner.
+        if (file.kind === 'events') for (const stmt of LOCAL_UPKEEP) await db.exec(stmt);
         progress(
           `batch ${result.batchId} ${file.kind} ${path}: ${result.linesRead} lines, ${result.eventsLoaded} loaded, ` +
             `${result.duplicates} duplicates, ${result.quarantined} quarantined (${Date.now() - started} ms)`,
