@@ -6,7 +6,8 @@
  * History grows in time at a constant density (1,000 users, ~50 events per user-day:
  * 100k events are 2 days, 1M events are 20 days), as a warehouse's history does; the
  * 10k-event load continues right after the history, with late events reaching back
- * into it. Generation time is not counted.
+ * into it. Generation time is not counted. The database files live in a temporary
+ * directory on disk (PGlite's Node filesystem), not in the process's memory.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -40,6 +41,8 @@ async function scenario(label: string, days: number): Promise<{ throughput: numb
   const history = await generate(`${label}-history`, days, START, 1);
   const next = await generate(`${label}-next`, 1, addDays(START, days), 2, 10_000);
   const w = await openLocalWarehouse({
+    // database files on disk (PGlite's Node filesystem), as a warehouse keeps them
+    dataDir: join(root, `${label}-db`),
     progress: (m) => process.stderr.write(`  ${label}: ${m.slice(0, 140)}\n`),
   });
   try {
