@@ -16,16 +16,22 @@ import { exportValue } from './export';
 import { PGliteExecutor } from './pglite-executor';
 
 /**
- * After each load: the staging tables (emptied by every load) are vacuumed so they do not
- * grow, and every table gets fresh planner statistics (ANALYZE samples a fixed number of
- * rows, so its cost does not follow the history). Redshift's automatic vacuum and analyze
- * play this role there.
+ * Engine upkeep after event loads. PGlite has no autovacuum: the staging tables (emptied
+ * by every load) are vacuumed so they do not grow, and the planner statistics are
+ * refreshed on the first loads and then every eighth (ANALYZE samples a fixed number of
+ * rows, so its cost does not follow the history). Redshift's automatic vacuum and
+ * analyze play this role there. Reference loads are skipped: a table analyzed while
+ * still empty would mislead the planner.
  */
-const LOCAL_UPKEEP = [
-  'vacuum (analyze) streamflix.stg_raw_line, streamflix.stg_line, streamflix.stg_session, streamflix.stg_user_version',
-  'analyze streamflix.evt_event, streamflix.evt_user_snapshot, streamflix.fact_viewing_session, streamflix.fact_content_rating, ' +
-    'streamflix.dim_user, streamflix.dim_content, streamflix.dim_device, streamflix.bridge_content_genre, streamflix.etl_batch, streamflix.etl_loaded_object',
-];
+const STAGING = 'streamflix.stg_raw_line, streamflix.stg_line, streamflix.stg_session, streamflix.stg_user_version';
+const ANALYZED =
+  'streamflix.evt_event, streamflix.evt_user_snapshot, streamflix.fact_viewing_session, streamflix.fact_content_rating, ' +
+  'streamflix.dim_user, streamflix.dim_content, streamflix.dim_device, streamflix.bridge_content_genre, streamflix.etl_batch, streamflix.etl_loaded_object';
+
+function upkeepStatements(eventLoads: number): string[] {
+  const analyze = eventLoads <= 3 || eventLoads % 8 === 0;
+  return analyze ? [`vacuum (analyze) ${STAGING}`, `analyze ${ANALYZED}`] : [`vacuum ${STAGING}`];
+}
 
 export interface LocalWarehouseOptions {
   /**
@@ -115,6 +121,7 @@ export async function openLocalWarehouse(options: LocalWarehouseOptions = {}): P
   await applyMigrations(exec, sqlDir);
   const manifestDir = mkdtempSync(join(tmpdir(), 'streamflix-manifest-'));
   const progress = options.progress ?? (() => undefined);
+  let eventLoads = 0;
 
   const toRows = (rows: readonly Row[], types: Map<string, number>): Record<string, unknown>[] =>
     rows.map((r) => {
@@ -146,11 +153,11 @@ export async function openLocalWarehouse(options: LocalWarehouseOptions = {}): P
         const started = Date.now();
         const result = await runLoad(exec, [object], { copyCredentials: '', loadToken: randomUUID(), sqlDir });
         rmSync(object.manifestUri, { force: true });
-        // Engine upkeep, not logic: PGlite has no autovacuum, so the staging tables' deleted
-        // rows are reclaimed here (Redshift's automatic VACUUM DELETE does the same).
-        // Only after event loads: their staging statistics are the ones the next load needs,
-        // and a table analyzed while still empty would mislead the planner.
-        if (file.kind === 'events') for (const stmt of LOCAL_UPKEEP) await db.exec(stmt);
+        // engine upkeep, not logic: see upkeepStatements
+        if (file.kind === 'events') {
+          eventLoads += 1;
+          for (const stmt of upkeepStatements(eventLoads)) await db.exec(stmt);
+        }
         progress(
           `batch ${result.batchId} ${file.kind} ${path}: ${result.linesRead} lines, ${result.eventsLoaded} loaded, ` +
             `${result.duplicates} duplicates, ${result.quarantined} quarantined (${Date.now() - started} ms)`,
