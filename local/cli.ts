@@ -88,7 +88,8 @@ export async function main(argv: readonly string[], out: (s: string) => void, er
       const { generateDataset } = await import('../tools/generator/index');
       const ds = await generateDataset(generatedDir, {
         seed: 42,
-        users: 1500,
+        // ~50 events per user-day: 220 users reach 300k events in about four weeks
+        users: 220,
         days: 35,
         targetEvents: 300_000,
         eventsPerFile: 25_000,
