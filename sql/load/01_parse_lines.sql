@@ -1,7 +1,9 @@
 -- Validate every non-blank landed line (of objects not loaded before) once, in the
 -- order of events.md / reference-data.md: the first failing rule gives reason and
 -- detail. Valid lines get their typed fields; nothing is cast before it is checked,
--- so no line can abort the load.
+-- so no line can abort the load. Each layer ends in `offset 0`, a planner fence: the layer
+-- is computed once per line instead of being re-expanded into every later reference (a
+-- no-op for the result on both engines).
 delete from streamflix.stg_line;
 
 insert into streamflix.stg_line (
@@ -111,8 +113,6 @@ field as (
             when kind = 'catalog' and json_typeof(o['production_country']) = 'string' then o['production_country']::varchar
         end as s_production_country
     from fresh
-    -- offset 0: a planner fence, so this layer is computed once per line and not re-expanded
-    -- into every later reference (a no-op for the result on both engines)
     offset 0
 ),
 
@@ -137,6 +137,7 @@ shape as (
         -- an array of at least one non-empty string (on the serialized text)
         coalesce(a_genres ~ '^[[] *"[^"]+"( *, *"[^"]+")* *[]]$', false) as genres_ok
     from field
+    offset 0
 ),
 
 part as (
@@ -167,6 +168,7 @@ part as (
         case when season_int then cast(cast(n_season as decimal(12, 0)) as bigint) end as season_value,
         case when episode_int then cast(cast(n_episode as decimal(12, 0)) as bigint) end as episode_value
     from shape
+    offset 0
 ),
 
 calendar as (
@@ -198,8 +200,6 @@ calendar as (
         coalesce(s_device_id <> '' and length(s_device_id) <= 64, false) as device_id_ok,
         coalesce(s_device_type <> '' and length(s_device_type) <= 64, false) as device_type_ok
     from part
-    -- offset 0: a planner fence, so this layer is computed once per line and not re-expanded
-    -- into every later reference (a no-op for the result on both engines)
     offset 0
 ),
 
@@ -307,8 +307,6 @@ typed as (
         end as reason_code,
         case when bad is null and kind = 'events' then coalesce(offset_value, 0) end as offset_minutes
     from verdict
-    -- offset 0: a planner fence, so this layer is computed once per line and not re-expanded
-    -- into every later reference (a no-op for the result on both engines)
     offset 0
 ),
 
@@ -321,6 +319,7 @@ localized as (
         timestamp 'epoch'
         + ((ts_us + cast(offset_minutes as bigint) * 60000000) / 1000000) * interval '1 second' as ts_local
     from typed
+    offset 0
 )
 
 select
