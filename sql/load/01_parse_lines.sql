@@ -146,6 +146,9 @@ part as (
         case when ts_shape then cast(substring(s_ts, 1, 4) as integer) end as ts_y,
         case when ts_shape then cast(substring(s_ts, 6, 2) as integer) end as ts_m,
         case when ts_shape then cast(substring(s_ts, 9, 2) as integer) end as ts_d,
+        case when ts_shape then cast(substring(s_ts, 12, 2) as integer) * 3600
+            + cast(substring(s_ts, 15, 2) as integer) * 60
+            + cast(substring(s_ts, 18, 2) as integer) end as ts_second_of_day,
         case
             when ts_shape
                 then
@@ -258,16 +261,21 @@ verdict as (
                     then 'production_country'
             end
         end as bad,
-        -- UTC microseconds since the epoch, from the validated text (no session time zone involved)
+        -- UTC microseconds since the epoch, from the validated text by integer arithmetic
+        -- (days from the civil date, era-based), never through a session time zone
         case
             when ts_ok
                 then
                     (
-                        cast(
-                            extract(
-                                epoch from cast(substring(s_ts, 1, 10) || ' ' || substring(s_ts, 12, 8) as timestamp)
-                            ) as bigint
-                        )
+                        (
+                            ((ts_y - case when ts_m <= 2 then 1 else 0 end) / 400) * 146097
+                            + ((ts_y - case when ts_m <= 2 then 1 else 0 end) % 400) * 365
+                            + ((ts_y - case when ts_m <= 2 then 1 else 0 end) % 400) / 4
+                            - ((ts_y - case when ts_m <= 2 then 1 else 0 end) % 400) / 100
+                            + (153 * ((ts_m + 9) % 12) + 2) / 5 + ts_d - 1
+                            - 719468
+                        ) * cast(86400 as bigint)
+                        + ts_second_of_day
                         - case
                             when right(s_ts, 1) = 'Z' then 0
                             else

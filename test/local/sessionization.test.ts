@@ -56,6 +56,20 @@ describe('sessionization rules (warehouse.md)', () => {
     expect(await session(w, 'r2')).toMatchObject({ watch_duration_seconds: 10, session_duration_seconds: 10, max_position_sec: 10 });
   });
 
+  it('converts event_ts to UTC exactly across zones, month ends and leap years', async () => {
+    const cases: [string, string][] = [
+      ['2024-02-29T23:30:00-01:00', '2024-03-01T00:30:00.000Z'],
+      ['2000-03-01T00:00:00Z', '2000-03-01T00:00:00.000Z'],
+      ['1999-12-31T23:59:59.5+00:00', '1999-12-31T23:59:59.500Z'],
+      ['2100-02-28T12:00:00+14:00', '2100-02-27T22:00:00.000Z'],
+      ['1969-07-20T20:17:40.123456Z', '1969-07-20T20:17:40.123Z'],
+    ];
+    await load(w, 'events', cases.map(([ts], i) => ev({ id: `t${i}`, type: 'play', ts, session: `z${i}` })));
+    const r = await rows(w, `select event_id, event_ts, event_us from streamflix.evt_event order by event_id`);
+    expect(r.map((x) => (x.event_ts as Date).toISOString())).toEqual(cases.map((c) => c[1]));
+    expect(Number(r[4].event_us)).toBe(Date.parse('1969-07-20T20:17:40.123Z') * 1000 + 456);
+  });
+
   it('uses the first event for local start keys and dimension keys', async () => {
     await load(w, 'events', [
       ev({ id: 'b', type: 'stop', ts: '2026-11-02T23:40:00Z', pos: 10, offset: -300, device: 'd-late' }),
