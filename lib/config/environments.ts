@@ -32,7 +32,7 @@ export const environments = {
     },
     sessionizer: {
       schedule: Duration.minutes(15),
-      maxObjectsPerRun: 10,
+      maxObjectsPerRun: 5,
       maxBytesPerRun: 256 * 1024 * 1024,
       freshnessLagThreshold: Duration.hours(2),
     },
@@ -65,7 +65,7 @@ export const environments = {
     },
     sessionizer: {
       schedule: Duration.minutes(15),
-      maxObjectsPerRun: 15,
+      maxObjectsPerRun: 5,
       maxBytesPerRun: 1024 * 1024 * 1024,
       freshnessLagThreshold: Duration.hours(1),
     },
@@ -97,7 +97,7 @@ export const environments = {
     },
     sessionizer: {
       schedule: Duration.minutes(5),
-      maxObjectsPerRun: 15,
+      maxObjectsPerRun: 5,
       maxBytesPerRun: 2 * 1024 * 1024 * 1024,
       freshnessLagThreshold: Duration.minutes(30),
     },

@@ -1,6 +1,7 @@
 import { type Duration, SizeRoundingBehavior } from 'aws-cdk-lib';
 import { StreamMode } from 'aws-cdk-lib/aws-kinesis';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { maxObjectsPerLoad } from '../../pipeline/load';
 import type { EnvName, EnvironmentConfig, RedshiftNodeType } from './types';
 
 /** Thrown at synth when an environment's configuration cannot be deployed; lists every problem. */
@@ -150,6 +151,12 @@ function validateSessionizer({ sessionizer: s }: EnvironmentConfig, problem: Rep
   }
   if (!isWholeNumber(s.maxObjectsPerRun) || s.maxObjectsPerRun < 1) {
     problem('sessionizer.maxObjectsPerRun', `${s.maxObjectsPerRun} would load nothing; set a whole number, 1 or more`);
+  } else if (s.maxObjectsPerRun > maxObjectsPerLoad()) {
+    // One run is one Data API transaction: 40 statements, of which the load steps in sql/load/ take most.
+    problem(
+      'sessionizer.maxObjectsPerRun',
+      `${s.maxObjectsPerRun} objects do not fit in one load transaction, which holds at most ${maxObjectsPerLoad()} with the current sql/load/ steps; set ${maxObjectsPerLoad()} or less`,
+    );
   }
   if (!isWholeNumber(s.maxBytesPerRun) || s.maxBytesPerRun < 1) {
     problem('sessionizer.maxBytesPerRun', `${s.maxBytesPerRun} would load nothing; set a whole number of bytes, 1 or more`);

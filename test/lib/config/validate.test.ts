@@ -2,6 +2,7 @@ import { Duration, Size } from 'aws-cdk-lib';
 import { StreamMode } from 'aws-cdk-lib/aws-kinesis';
 import { describe, expect, it } from 'vitest';
 import { type EnvName, type EnvironmentConfig, environments, validateEnvironmentConfig } from '../../../lib/config';
+import { maxObjectsPerLoad } from '../../../pipeline/load';
 
 /** A valid dev config with one part replaced. */
 function dev(patch: (c: EnvironmentConfig) => Partial<EnvironmentConfig>): EnvironmentConfig {
@@ -156,6 +157,13 @@ describe('validateEnvironmentConfig', () => {
   it('refuses zero objects per run', () => {
     expect(problemsOf(dev((c) => ({ sessionizer: { ...c.sessionizer, maxObjectsPerRun: 0 } })))).toEqual([
       expect.stringMatching(/^sessionizer\.maxObjectsPerRun: 0 would load nothing/),
+    ]);
+  });
+
+  it('refuses more objects per run than one load transaction holds', () => {
+    const tooMany = maxObjectsPerLoad() + 1;
+    expect(problemsOf(dev((c) => ({ sessionizer: { ...c.sessionizer, maxObjectsPerRun: tooMany } })))).toEqual([
+      expect.stringMatching(new RegExp(`^sessionizer\\.maxObjectsPerRun: ${tooMany} objects do not fit in one load transaction.*set ${tooMany - 1} or less`)),
     ]);
   });
 
