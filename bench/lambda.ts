@@ -11,7 +11,7 @@ import { mkdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
-import { ESBUILD_SETTINGS, LAMBDA_ENTRIES, REPO_ROOT } from '../lib/constructs/lambda-bundling.js';
+import { esbuildOptions, LAMBDA_ENTRIES, REPO_ROOT } from '../lib/constructs/lambda-bundling.js';
 
 const RUNS = 7;
 const SIZE_TARGET = 1024 * 1024;
@@ -41,19 +41,7 @@ for (const [name, entry] of Object.entries(LAMBDA_ENTRIES)) {
   const outdir = join(outRoot, name);
   mkdirSync(outdir, { recursive: true });
   const outfile = join(outdir, 'index.mjs');
-  await build({
-    entryPoints: [entry],
-    outfile,
-    bundle: true,
-    logLevel: 'error',
-    format: ESBUILD_SETTINGS.format,
-    platform: ESBUILD_SETTINGS.platform,
-    target: ESBUILD_SETTINGS.target,
-    minify: ESBUILD_SETTINGS.minify,
-    sourcemap: ESBUILD_SETTINGS.sourcemap,
-    mainFields: [...ESBUILD_SETTINGS.mainFields],
-    banner: { js: ESBUILD_SETTINGS.banner },
-  });
+  await build(esbuildOptions(entry, outfile));
   const bytes = statSync(outfile).size;
   const runs = Array.from({ length: RUNS }, () => coldImport(outfile));
   const ms = median(runs.map((r) => r.importMs));

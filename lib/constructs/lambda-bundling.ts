@@ -12,6 +12,7 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { OutputFormat, type BundlingOptions, type ICommandHooks } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { BuildOptions } from 'esbuild';
 
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -30,6 +31,26 @@ export const ESBUILD_SETTINGS = {
   mainFields: ['module', 'main'],
   banner: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);",
 } as const;
+
+/**
+ * The same settings as esbuild `build()` options, for bundling outside CDK (the benchmark
+ * and the bundle smoke test), so that what they measure and run is what deploys.
+ */
+export function esbuildOptions(entry: string, outfile: string): BuildOptions {
+  return {
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    logLevel: 'error',
+    format: ESBUILD_SETTINGS.format,
+    platform: ESBUILD_SETTINGS.platform,
+    target: ESBUILD_SETTINGS.target,
+    minify: ESBUILD_SETTINGS.minify,
+    sourcemap: ESBUILD_SETTINGS.sourcemap,
+    mainFields: [...ESBUILD_SETTINGS.mainFields],
+    banner: { js: ESBUILD_SETTINGS.banner },
+  };
+}
 
 /** The lambda entry files, by function. */
 export const LAMBDA_ENTRIES = {

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { ESBUILD_SETTINGS, LAMBDA_ENTRIES } from '../../../lib/constructs/lambda-bundling.js';
+import { esbuildOptions, LAMBDA_ENTRIES } from '../../../lib/constructs/lambda-bundling.js';
 import { sqlFixture } from '../sql-fixture.js';
 
 interface Seen {
@@ -101,19 +101,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   bundle = join(mkdtempSync(join(tmpdir(), 'bundle-')), 'index.mjs');
-  await build({
-    entryPoints: [LAMBDA_ENTRIES.sessionizer],
-    outfile: bundle,
-    bundle: true,
-    logLevel: 'error',
-    format: ESBUILD_SETTINGS.format,
-    platform: ESBUILD_SETTINGS.platform,
-    target: ESBUILD_SETTINGS.target,
-    minify: ESBUILD_SETTINGS.minify,
-    sourcemap: ESBUILD_SETTINGS.sourcemap,
-    mainFields: [...ESBUILD_SETTINGS.mainFields],
-    banner: { js: ESBUILD_SETTINGS.banner },
-  });
+  await build(esbuildOptions(LAMBDA_ENTRIES.sessionizer, bundle));
 });
 
 afterAll(() => {
