@@ -24,3 +24,18 @@ export function sqlFixture(overrides: Record<string, string> = {}): string {
   return dir;
 }
 
+
+/** The sessionizer's environment, as the construct sets it, over a fresh sql/ fixture. */
+export function sessionizerEnv(): Record<string, string> {
+  return {
+    CLUSTER_ID: 'streamflix-dev',
+    DATABASE: 'streamflix',
+    SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:rs-AbCdEf',
+    BRONZE_BUCKET: 'bronze',
+    COPY_ROLE_ARN: 'arn:aws:iam::111111111111:role/copy',
+    MAX_OBJECTS: '5',
+    MAX_BYTES: '1000000',
+    STATEMENT_NAME: 'streamflix-load-dev',
+    SQL_DIR: sqlFixture(),
+  };
+}

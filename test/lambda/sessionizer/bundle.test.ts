@@ -14,7 +14,7 @@ import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { esbuildOptions, LAMBDA_ENTRIES } from '../../../lib/constructs/lambda-bundling.js';
-import { sqlFixture } from '../sql-fixture.js';
+import { sessionizerEnv } from '../sql-fixture.js';
 
 interface Seen {
   targets: string[];
@@ -120,15 +120,7 @@ process.stdout.write('RESULT ' + JSON.stringify(r) + '\\n');`;
       AWS_ACCESS_KEY_ID: 'test',
       AWS_SECRET_ACCESS_KEY: 'test',
       AWS_ENDPOINT_URL: `http://127.0.0.1:${port}`,
-      CLUSTER_ID: 'streamflix-dev',
-      DATABASE: 'streamflix',
-      SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:rs-AbCdEf',
-      BRONZE_BUCKET: 'bronze',
-      COPY_ROLE_ARN: 'arn:aws:iam::111111111111:role/copy',
-      MAX_OBJECTS: '5',
-      MAX_BYTES: '1000000',
-      STATEMENT_NAME: 'streamflix-load-dev',
-      SQL_DIR: sqlFixture(),
+      ...sessionizerEnv(),
     },
   });
   let stdout = '';

@@ -5,7 +5,7 @@ import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler } from '../../../lambda/sessionizer/handler.js';
-import { sqlFixture } from '../sql-fixture.js';
+import { sessionizerEnv } from '../sql-fixture.js';
 import { FakeBronze, FakeWarehouse } from './fake-warehouse.js';
 
 const redshiftMock = mockClient(RedshiftDataClient);
@@ -26,18 +26,7 @@ const documents = (): Record<string, unknown>[] =>
   out.flatMap((chunk) => chunk.split('\n')).filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
 
 beforeAll(() => {
-  Object.assign(process.env, {
-    AWS_REGION: 'eu-west-1',
-    CLUSTER_ID: 'streamflix-dev',
-    DATABASE: 'streamflix',
-    SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:rs-AbCdEf',
-    BRONZE_BUCKET: 'bronze',
-    COPY_ROLE_ARN: 'arn:aws:iam::111111111111:role/copy',
-    MAX_OBJECTS: '5',
-    MAX_BYTES: '1000000',
-    STATEMENT_NAME: 'streamflix-load-dev',
-    SQL_DIR: sqlFixture(),
-  });
+  Object.assign(process.env, { AWS_REGION: 'eu-west-1', ...sessionizerEnv() });
 });
 
 beforeEach(() => {
