@@ -11,6 +11,7 @@
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { OutputFormat, type BundlingOptions, type ICommandHooks } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { BuildOptions } from 'esbuild';
 
@@ -51,6 +52,14 @@ export function esbuildOptions(entry: string, outfile: string): BuildOptions {
     banner: { js: ESBUILD_SETTINGS.banner },
   };
 }
+
+/** What every function of this project runs on: the newest Node runtime, Graviton. */
+export const FUNCTION_DEFAULTS = {
+  handler: 'handler',
+  runtime: lambda.Runtime.NODEJS_24_X,
+  architecture: lambda.Architecture.ARM_64,
+  memorySize: 256,
+} as const;
 
 /** The lambda entry files, by function. */
 export const LAMBDA_ENTRIES = {

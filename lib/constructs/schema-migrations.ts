@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { CustomResource, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
@@ -9,7 +8,7 @@ import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct, type IDependable } from 'constructs';
 import { readMigrations } from '../../pipeline/sql-files.js';
-import { BUNDLED_SQL_DIR, LAMBDA_ENTRIES, lambdaBundling, REPO_SQL_DIR } from './lambda-bundling.js';
+import { BUNDLED_SQL_DIR, FUNCTION_DEFAULTS, LAMBDA_ENTRIES, lambdaBundling, REPO_SQL_DIR } from './lambda-bundling.js';
 import { acknowledgeWildcards } from './sessionizer-nag.js';
 import { DATA_API_WILDCARD_REASON, grantDataApi, grantSecretRead } from './sessionizer-permissions.js';
 
@@ -101,10 +100,7 @@ export class SchemaMigrations extends Construct {
       logGroup.grantWrite(this.role);
       return new nodejs.NodejsFunction(this, name, {
         entry,
-        handler: 'handler',
-        runtime: lambda.Runtime.NODEJS_24_X,
-        architecture: lambda.Architecture.ARM_64,
-        memorySize: 256,
+        ...FUNCTION_DEFAULTS,
         timeout,
         role: this.role,
         logGroup,

@@ -3,7 +3,6 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
@@ -15,7 +14,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, type IDependable } from 'constructs';
 import { FEED_PREFIXES, MANIFEST_PREFIX } from '../../lambda/sessionizer/bucket-layout.js';
 import { Metric, METRICS_NAMESPACE, SERVICE_DIMENSION } from '../../lambda/sessionizer/telemetry-names.js';
-import { BUNDLED_SQL_DIR, LAMBDA_ENTRIES, lambdaBundling, REPO_SQL_DIR } from './lambda-bundling.js';
+import { BUNDLED_SQL_DIR, FUNCTION_DEFAULTS, LAMBDA_ENTRIES, lambdaBundling, REPO_SQL_DIR } from './lambda-bundling.js';
 import { acknowledgeWildcards } from './sessionizer-nag.js';
 import { DATA_API_WILDCARD_REASON, grantDataApi, grantSecretRead } from './sessionizer-permissions.js';
 
@@ -191,10 +190,7 @@ export class Sessionizer extends Construct {
 
     this.function = new nodejs.NodejsFunction(this, 'Function', {
       entry: LAMBDA_ENTRIES.sessionizer,
-      handler: 'handler',
-      runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
-      memorySize: 256,
+      ...FUNCTION_DEFAULTS,
       timeout,
       role: this.role,
       logGroup,
