@@ -18,6 +18,7 @@ const SAMPLES: Record<string, string> = {
   'materialized-cte': 'with x as materialized (select 1) select * from x',
   'filter-clause': 'select count(*) filter (where a) from t',
   'create-function': 'create function f() returns int as $$ select 1 $$ language sql',
+  'leader-node-only': 'select substr(raw_line, 1, 10), now() from streamflix.stg_raw_line',
 };
 
 describe('Redshift lint', () => {
@@ -33,6 +34,7 @@ describe('Redshift lint', () => {
     expect(lint('select max(x) over (partition by k order by t rows between unbounded preceding and current row) from t')).toEqual([]);
     expect(lint("select row_number() over (partition by k order by t) from t where a = 'truncate qualify'")).toEqual([]);
     expect(lint('-- never truncate here\nselect 1')).toEqual([]);
+    expect(lint('select substring(raw_line, 1, 10), getdate(), sysdate from streamflix.stg_raw_line')).toEqual([]);
     expect(lint('merge into s.t using s.stg as x on t.id = x.id when matched then update set v = x.v')).toEqual([]);
   });
 

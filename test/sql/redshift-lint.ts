@@ -28,6 +28,12 @@ export const RULES: readonly LintRule[] = [
   { id: 'materialized-cte', why: 'no MATERIALIZED CTE hint on Redshift', pattern: /\bas\s+(not\s+)?materialized\s*\(/i },
   { id: 'filter-clause', why: 'no aggregate FILTER (WHERE …): use CASE', pattern: /\bfilter\s*\(\s*where\b/i },
   { id: 'create-function', why: 'no user-defined functions needed (and plpgsql differs)', pattern: /\bcreate\s+(or\s+replace\s+)?function\b/i },
+  {
+    // A leader-node-only function fails in any query that touches a user or STL table.
+    id: 'leader-node-only',
+    why: 'leader-node-only functions (SUBSTR, NOW, CURRENT_TIMESTAMP, AGE, …) fail on tables: use SUBSTRING, GETDATE, SYSDATE',
+    pattern: /\b(substr|now|age|isfinite|factorial|current_schemas?|has_(database|schema|table)_privilege)\s*\(|\b(current_timestamp|current_time|localtime)\b/i,
+  },
 ];
 
 /** SQL with -- and block comments and '…' literals replaced by spaces (identifiers kept). */
