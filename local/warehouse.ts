@@ -16,22 +16,31 @@ import { exportValue } from './export';
 import { PGliteExecutor } from './pglite-executor';
 
 /**
- * Engine upkeep after event loads. PGlite has no autovacuum: the staging tables (emptied
- * by every load) are vacuumed so they do not grow, and the planner statistics are
- * refreshed on the first loads and then every eighth (ANALYZE samples a fixed number of
- * rows, so its cost does not follow the history). Redshift's automatic vacuum and
- * analyze play this role there. Reference loads are skipped: a table analyzed while
- * still empty would mislead the planner.
+ * Engine upkeep after event loads. PGlite has no autovacuum: the staging tables are
+ * scratch space (every load starts by emptying them), so once a load has committed they
+ * are truncated rather than vacuumed, and the planner statistics are refreshed on the
+ * first loads (staging analyzed while it still holds the load's rows) and then every
+ * eighth (ANALYZE samples a fixed number of rows, so its cost does not follow the
+ * history). Redshift's automatic vacuum and analyze play this role there. Reference
+ * loads are skipped: a table analyzed while still empty would mislead the planner.
  */
-const STAGING = 'streamflix.stg_raw_line, streamflix.stg_line, streamflix.stg_session, streamflix.stg_user_version';
+const STAGING_TABLES = ['stg_raw_line', 'stg_line', 'stg_session', 'stg_user_version'].map((t) => `streamflix.${t}`);
+const STAGING = STAGING_TABLES.join(', ');
 const ANALYZED =
   'streamflix.evt_event, streamflix.evt_user_snapshot, streamflix.fact_viewing_session, streamflix.fact_content_rating, ' +
   'streamflix.dim_user, streamflix.dim_content, streamflix.dim_device, streamflix.bridge_content_genre, streamflix.etl_batch, streamflix.etl_loaded_object';
 
 function upkeepStatements(eventLoads: number): string[] {
   const analyze = eventLoads <= 3 || eventLoads % 8 === 0;
-  return analyze ? [`vacuum (analyze) ${STAGING}`, `analyze ${ANALYZED}`] : [`vacuum ${STAGING}`];
+  return analyze ? [`analyze ${STAGING}`, `analyze ${ANALYZED}`, `truncate ${STAGING}`] : [`truncate ${STAGING}`];
 }
+
+/**
+ * Local physical settings, not logic: the staging tables are unlogged (scratch space
+ * rebuilt by every load, like Redshift's BACKUP NO tables, so their writes skip the
+ * write-ahead log), and sorts and hashes of a load's window functions get room in memory.
+ */
+const SETUP = [...STAGING_TABLES.map((t) => `alter table ${t} set unlogged`), `set work_mem = '64MB'`];
 
 export interface LocalWarehouseOptions {
   /**
@@ -119,6 +128,7 @@ export async function openLocalWarehouse(options: LocalWarehouseOptions = {}): P
   const exec = new PGliteExecutor(db, options.trace);
   for (const stmt of shimStatements()) await db.exec(stmt);
   await applyMigrations(exec, sqlDir);
+  for (const stmt of SETUP) await db.exec(stmt);
   const manifestDir = mkdtempSync(join(tmpdir(), 'streamflix-manifest-'));
   const progress = options.progress ?? (() => undefined);
   let eventLoads = 0;
