@@ -106,12 +106,9 @@ export function copyStatement(object: BronzeObject, copyCredentials: string): st
   );
 }
 
-/** Lines just landed by COPY get their object key and feed kind, and are parsed once. */
+/** Lines just landed by COPY get their object key and feed kind (the parse step parses them). */
 export function stampStatement(n: number): string {
-  return (
-    `update streamflix.stg_raw_line set source = :source_${n}, kind = :kind_${n},` +
-    ` j = case when can_json_parse(raw_line) then json_parse(raw_line) end where source is null`
-  );
+  return `update streamflix.stg_raw_line set source = :source_${n}, kind = :kind_${n} where source is null`;
 }
 
 /** Records the load's objects (those not loaded before) in `etl_loaded_object`. */

@@ -15,13 +15,16 @@ insert into streamflix.stg_line (
     release_date, maturity_rating, production_country
 )
 with fresh as (
+    -- each line is parsed once, here: the later layers read the SUPER value
     select
         r.line_no,
         r.source,
         r.kind,
         r.raw_line,
-        r.j as o,
-        json_typeof(r.j) = 'object' as is_object
+        r.kind = 'events' as is_ev,
+        r.kind = 'users' as is_us,
+        r.kind = 'catalog' as is_ca,
+        case when can_json_parse(r.raw_line) then json_parse(r.raw_line) end as o
     from streamflix.stg_raw_line as r
     where
         r.source is not null
@@ -30,6 +33,7 @@ with fresh as (
             select 1 from streamflix.etl_loaded_object as lo
             where lo.object_key = r.source
         )
+    offset 0
 ),
 
 field as (
@@ -38,79 +42,82 @@ field as (
         source,
         kind,
         raw_line,
-        coalesce(is_object, false) as is_object,
+        is_ev,
+        is_us,
+        is_ca,
+        coalesce(json_typeof(o) = 'object', false) as is_object,
         -- strings: the value when it is a JSON string, else null; *_t: its JSON type
-        case when kind = 'events' and json_typeof(o['event_id']) = 'string' then o['event_id']::varchar end as s_event_id,
-        case when kind = 'events' then json_typeof(o['event_type']) end as t_event_type,
-        case when kind = 'events' and json_typeof(o['event_type']) = 'string' then o['event_type']::varchar end as s_event_type,
+        case when is_ev and json_typeof(o['event_id']) = 'string' then o['event_id']::varchar end as s_event_id,
+        case when is_ev then json_typeof(o['event_type']) end as t_event_type,
+        case when is_ev and json_typeof(o['event_type']) = 'string' then o['event_type']::varchar end as s_event_type,
         case
-            when kind = 'events' and json_typeof(o['event_ts']) = 'string' then o['event_ts']::varchar
-            when kind = 'users' and json_typeof(o['updated_at']) = 'string' then o['updated_at']::varchar
+            when is_ev and json_typeof(o['event_ts']) = 'string' then o['event_ts']::varchar
+            when is_us and json_typeof(o['updated_at']) = 'string' then o['updated_at']::varchar
         end as s_ts,
         case when json_typeof(o['user_id']) = 'string' then o['user_id']::varchar end as s_user_id,
         case when json_typeof(o['content_id']) = 'string' then o['content_id']::varchar end as s_content_id,
-        case when kind = 'events' then json_typeof(o['device']) end as t_device,
+        case when is_ev then json_typeof(o['device']) end as t_device,
         case
-            when kind = 'events' and json_typeof(o['device']['device_id']) = 'string' then o['device']['device_id']::varchar
+            when is_ev and json_typeof(o['device']['device_id']) = 'string' then o['device']['device_id']::varchar
         end as s_device_id,
         case
-            when kind = 'events' and json_typeof(o['device']['device_type']) = 'string' then o['device']['device_type']::varchar
+            when is_ev and json_typeof(o['device']['device_type']) = 'string' then o['device']['device_type']::varchar
         end as s_device_type,
-        case when kind = 'events' then coalesce(json_typeof(o['device']['os']), 'null') end as t_os,
-        case when kind = 'events' and json_typeof(o['device']['os']) = 'string' then o['device']['os']::varchar end as s_os,
-        case when kind = 'events' then coalesce(json_typeof(o['device']['app_version']), 'null') end as t_app_version,
+        case when is_ev then coalesce(json_typeof(o['device']['os']), 'null') end as t_os,
+        case when is_ev and json_typeof(o['device']['os']) = 'string' then o['device']['os']::varchar end as s_os,
+        case when is_ev then coalesce(json_typeof(o['device']['app_version']), 'null') end as t_app_version,
         case
-            when kind = 'events' and json_typeof(o['device']['app_version']) = 'string' then o['device']['app_version']::varchar
+            when is_ev and json_typeof(o['device']['app_version']) = 'string' then o['device']['app_version']::varchar
         end as s_app_version,
-        case when kind = 'events' then coalesce(json_typeof(o['utc_offset_minutes']), 'null') end as t_offset,
+        case when is_ev then coalesce(json_typeof(o['utc_offset_minutes']), 'null') end as t_offset,
         case
-            when kind = 'events' and json_typeof(o['utc_offset_minutes']) = 'number' then json_serialize(o['utc_offset_minutes'])
+            when is_ev and json_typeof(o['utc_offset_minutes']) = 'number' then json_serialize(o['utc_offset_minutes'])
         end as n_offset,
-        case when kind = 'events' and json_typeof(o['session_id']) = 'string' then o['session_id']::varchar end as s_session_id,
+        case when is_ev and json_typeof(o['session_id']) = 'string' then o['session_id']::varchar end as s_session_id,
         case
-            when kind = 'events' and json_typeof(o['position_sec']) = 'number' then json_serialize(o['position_sec'])
+            when is_ev and json_typeof(o['position_sec']) = 'number' then json_serialize(o['position_sec'])
         end as n_position,
-        case when kind = 'events' then coalesce(json_typeof(o['from_position_sec']), 'null') end as t_from_position,
+        case when is_ev then coalesce(json_typeof(o['from_position_sec']), 'null') end as t_from_position,
         case
-            when kind = 'events' and json_typeof(o['from_position_sec']) = 'number' then json_serialize(o['from_position_sec'])
+            when is_ev and json_typeof(o['from_position_sec']) = 'number' then json_serialize(o['from_position_sec'])
         end as n_from_position,
-        case when kind = 'events' and json_typeof(o['rating']) = 'number' then json_serialize(o['rating']) end as n_rating,
-        case when kind = 'users' and json_typeof(o['country']) = 'string' then o['country']::varchar end as s_country,
-        case when kind = 'users' and json_typeof(o['plan']) = 'string' then o['plan']::varchar end as s_plan,
+        case when is_ev and json_typeof(o['rating']) = 'number' then json_serialize(o['rating']) end as n_rating,
+        case when is_us and json_typeof(o['country']) = 'string' then o['country']::varchar end as s_country,
+        case when is_us and json_typeof(o['plan']) = 'string' then o['plan']::varchar end as s_plan,
         case
-            when kind = 'users' and json_typeof(o['subscription_status']) = 'string' then o['subscription_status']::varchar
+            when is_us and json_typeof(o['subscription_status']) = 'string' then o['subscription_status']::varchar
         end as s_status,
         case
-            when kind = 'users' then coalesce(json_typeof(o['signup_date']), 'null')
-            when kind = 'catalog' then coalesce(json_typeof(o['release_date']), 'null')
+            when is_us then coalesce(json_typeof(o['signup_date']), 'null')
+            when is_ca then coalesce(json_typeof(o['release_date']), 'null')
         end as t_date,
         case
-            when kind = 'users' and json_typeof(o['signup_date']) = 'string' then o['signup_date']::varchar
-            when kind = 'catalog' and json_typeof(o['release_date']) = 'string' then o['release_date']::varchar
+            when is_us and json_typeof(o['signup_date']) = 'string' then o['signup_date']::varchar
+            when is_ca and json_typeof(o['release_date']) = 'string' then o['release_date']::varchar
         end as s_date,
-        case when kind = 'users' then coalesce(json_typeof(o['birth_year']), 'null') end as t_birth_year,
-        case when kind = 'users' and json_typeof(o['birth_year']) = 'number' then json_serialize(o['birth_year']) end as n_birth_year,
-        case when kind = 'users' then coalesce(json_typeof(o['gender']), 'null') end as t_gender,
-        case when kind = 'users' and json_typeof(o['gender']) = 'string' then o['gender']::varchar end as s_gender,
-        case when kind = 'catalog' and json_typeof(o['content_type']) = 'string' then o['content_type']::varchar end as s_content_type,
-        case when kind = 'catalog' and json_typeof(o['title']) = 'string' then o['title']::varchar end as s_title,
-        case when kind = 'catalog' and json_typeof(o['duration_sec']) = 'number' then json_serialize(o['duration_sec']) end as n_duration,
-        case when kind = 'catalog' and json_typeof(o['genres']) = 'array' then json_serialize(o['genres']) end as a_genres,
-        case when kind = 'catalog' and json_typeof(o['series_id']) = 'string' then o['series_id']::varchar end as s_series_id,
-        case when kind = 'catalog' and json_typeof(o['series_title']) = 'string' then o['series_title']::varchar end as s_series_title,
+        case when is_us then coalesce(json_typeof(o['birth_year']), 'null') end as t_birth_year,
+        case when is_us and json_typeof(o['birth_year']) = 'number' then json_serialize(o['birth_year']) end as n_birth_year,
+        case when is_us then coalesce(json_typeof(o['gender']), 'null') end as t_gender,
+        case when is_us and json_typeof(o['gender']) = 'string' then o['gender']::varchar end as s_gender,
+        case when is_ca and json_typeof(o['content_type']) = 'string' then o['content_type']::varchar end as s_content_type,
+        case when is_ca and json_typeof(o['title']) = 'string' then o['title']::varchar end as s_title,
+        case when is_ca and json_typeof(o['duration_sec']) = 'number' then json_serialize(o['duration_sec']) end as n_duration,
+        case when is_ca and json_typeof(o['genres']) = 'array' then json_serialize(o['genres']) end as a_genres,
+        case when is_ca and json_typeof(o['series_id']) = 'string' then o['series_id']::varchar end as s_series_id,
+        case when is_ca and json_typeof(o['series_title']) = 'string' then o['series_title']::varchar end as s_series_title,
         case
-            when kind = 'catalog' and json_typeof(o['season_number']) = 'number' then json_serialize(o['season_number'])
+            when is_ca and json_typeof(o['season_number']) = 'number' then json_serialize(o['season_number'])
         end as n_season,
         case
-            when kind = 'catalog' and json_typeof(o['episode_number']) = 'number' then json_serialize(o['episode_number'])
+            when is_ca and json_typeof(o['episode_number']) = 'number' then json_serialize(o['episode_number'])
         end as n_episode,
-        case when kind = 'catalog' then coalesce(json_typeof(o['maturity_rating']), 'null') end as t_maturity,
+        case when is_ca then coalesce(json_typeof(o['maturity_rating']), 'null') end as t_maturity,
         case
-            when kind = 'catalog' and json_typeof(o['maturity_rating']) = 'string' then o['maturity_rating']::varchar
+            when is_ca and json_typeof(o['maturity_rating']) = 'string' then o['maturity_rating']::varchar
         end as s_maturity,
-        case when kind = 'catalog' then coalesce(json_typeof(o['production_country']), 'null') end as t_production_country,
+        case when is_ca then coalesce(json_typeof(o['production_country']), 'null') end as t_production_country,
         case
-            when kind = 'catalog' and json_typeof(o['production_country']) = 'string' then o['production_country']::varchar
+            when is_ca and json_typeof(o['production_country']) = 'string' then o['production_country']::varchar
         end as s_production_country
     from fresh
     offset 0
@@ -211,8 +218,8 @@ verdict as (
         *,
         case
             when not is_object then 'malformed_json'
-            when kind = 'events' and t_event_type = 'string' and not known_type then 'unknown_event_type'
-            when kind = 'events' then case
+            when is_ev and t_event_type = 'string' and not known_type then 'unknown_event_type'
+            when is_ev then case
                 when not coalesce(length(s_event_id) between 1 and 64, false) then 'event_id'
                 when s_event_type is null then 'event_type'
                 when not ts_ok then 'event_ts'
@@ -233,7 +240,7 @@ verdict as (
                     then 'from_position_sec'
                 when s_event_type = 'rate' and not rating_ok then 'rating'
             end
-            when kind = 'users' then case
+            when is_us then case
                 when not coalesce(length(s_user_id) between 1 and 64, false) then 'user_id'
                 when not ts_ok then 'updated_at'
                 when not coalesce(s_country ~ '^[A-Z]{2}$', false) then 'country'
@@ -243,7 +250,7 @@ verdict as (
                 when t_birth_year <> 'null' and not birth_year_int then 'birth_year'
                 when t_gender <> 'null' and not coalesce(length(s_gender) <= 256, false) then 'gender'
             end
-            when kind = 'catalog' then case
+            when is_ca then case
                 when not coalesce(length(s_content_id) between 1 and 64, false) then 'content_id'
                 when not coalesce(s_content_type in ('movie', 'episode'), false) then 'content_type'
                 when not coalesce(length(s_title) between 1 and 1024, false) then 'title'
@@ -304,6 +311,7 @@ verdict as (
                     end
         end as ts_us
     from calendar
+    offset 0
 ),
 
 typed as (
@@ -313,7 +321,7 @@ typed as (
             when bad = 'malformed_json' or bad = 'unknown_event_type' then bad
             when bad is not null then 'invalid_field'
         end as reason_code,
-        case when bad is null and kind = 'events' then coalesce(offset_value, 0) end as offset_minutes
+        case when bad is null and is_ev then coalesce(offset_value, 0) end as offset_minutes
     from verdict
     offset 0
 ),
@@ -338,57 +346,57 @@ select
     reason_code as reason,
     case when reason_code = 'invalid_field' then bad when reason_code = 'unknown_event_type' then 'event_type' end
     as detail,
-    case when kind = 'events' and bad is null then s_event_id end as event_id,
-    case when kind = 'events' and bad is null then s_event_type end as event_type,
-    case when kind = 'events' and bad is null then ts_utc end as event_ts,
-    case when kind = 'events' and bad is null then ts_us end as event_us,
+    case when is_ev and bad is null then s_event_id end as event_id,
+    case when is_ev and bad is null then s_event_type end as event_type,
+    case when is_ev and bad is null then ts_utc end as event_ts,
+    case when is_ev and bad is null then ts_us end as event_us,
     case when bad is null then s_user_id end as user_id,
     case when bad is null then s_content_id end as content_id,
-    case when kind = 'events' and bad is null then s_device_id end as device_id,
-    case when kind = 'events' and bad is null then lower(s_device_type) end as device_type,
-    case when kind = 'events' and bad is null then s_os end as os,
-    case when kind = 'events' and bad is null then s_app_version end as app_version,
+    case when is_ev and bad is null then s_device_id end as device_id,
+    case when is_ev and bad is null then lower(s_device_type) end as device_type,
+    case when is_ev and bad is null then s_os end as os,
+    case when is_ev and bad is null then s_app_version end as app_version,
     offset_minutes as utc_offset_minutes,
-    case when kind = 'events' and bad is null and s_event_type <> 'rate' then s_session_id end as session_id,
+    case when is_ev and bad is null and s_event_type <> 'rate' then s_session_id end as session_id,
     case
-        when kind = 'events' and bad is null and s_event_type <> 'rate' then cast(n_position as decimal(18, 3))
+        when is_ev and bad is null and s_event_type <> 'rate' then cast(n_position as decimal(18, 3))
     end as position_sec,
     case
-        when kind = 'events' and bad is null and s_event_type = 'seek' and from_position_ok
+        when is_ev and bad is null and s_event_type = 'seek' and from_position_ok
             then cast(n_from_position as decimal(18, 3))
     end as from_position_sec,
     case
-        when kind = 'events' and bad is null and s_event_type = 'rate'
+        when is_ev and bad is null and s_event_type = 'rate'
             then cast(cast(n_rating as decimal(12, 0)) as smallint)
     end as rating,
-    case when kind = 'events' and bad is null then cast(to_char(ts_local, 'YYYYMMDD') as integer) end
+    case when is_ev and bad is null then cast(to_char(ts_local, 'YYYYMMDD') as integer) end
     as local_date_key,
     case
-        when kind = 'events' and bad is null
+        when is_ev and bad is null
             then cast(extract(hour from ts_local) * 100 + extract(minute from ts_local) as smallint)
     end as local_time_key,
-    case when kind = 'users' and bad is null then ts_utc end as updated_at,
-    case when kind = 'users' and bad is null then s_country end as country,
-    case when kind = 'users' and bad is null then s_plan end as plan,
-    case when kind = 'users' and bad is null then s_status end as subscription_status,
-    case when kind = 'users' and bad is null and date_ok then cast(s_date as date) end as signup_date,
+    case when is_us and bad is null then ts_utc end as updated_at,
+    case when is_us and bad is null then s_country end as country,
+    case when is_us and bad is null then s_plan end as plan,
+    case when is_us and bad is null then s_status end as subscription_status,
+    case when is_us and bad is null and date_ok then cast(s_date as date) end as signup_date,
     case
-        when kind = 'users' and bad is null and birth_year_int then cast(cast(n_birth_year as decimal(12, 0)) as integer)
+        when is_us and bad is null and birth_year_int then cast(cast(n_birth_year as decimal(12, 0)) as integer)
     end as birth_year,
-    case when kind = 'users' and bad is null then s_gender end as gender,
-    case when kind = 'catalog' and bad is null then s_content_type end as content_type,
-    case when kind = 'catalog' and bad is null then s_title end as title,
-    case when kind = 'catalog' and bad is null then cast(duration_value as integer) end as duration_sec,
-    case when kind = 'catalog' and bad is null then a_genres end as genres,
-    case when kind = 'catalog' and bad is null and s_content_type = 'episode' then s_series_id end as series_id,
-    case when kind = 'catalog' and bad is null and s_content_type = 'episode' then s_series_title end
+    case when is_us and bad is null then s_gender end as gender,
+    case when is_ca and bad is null then s_content_type end as content_type,
+    case when is_ca and bad is null then s_title end as title,
+    case when is_ca and bad is null then cast(duration_value as integer) end as duration_sec,
+    case when is_ca and bad is null then a_genres end as genres,
+    case when is_ca and bad is null and s_content_type = 'episode' then s_series_id end as series_id,
+    case when is_ca and bad is null and s_content_type = 'episode' then s_series_title end
     as series_title,
-    case when kind = 'catalog' and bad is null and s_content_type = 'episode' then cast(season_value as integer) end
+    case when is_ca and bad is null and s_content_type = 'episode' then cast(season_value as integer) end
     as season_number,
     case
-        when kind = 'catalog' and bad is null and s_content_type = 'episode' then cast(episode_value as integer)
+        when is_ca and bad is null and s_content_type = 'episode' then cast(episode_value as integer)
     end as episode_number,
-    case when kind = 'catalog' and bad is null and date_ok then cast(s_date as date) end as release_date,
-    case when kind = 'catalog' and bad is null then s_maturity end as maturity_rating,
-    case when kind = 'catalog' and bad is null then s_production_country end as production_country
+    case when is_ca and bad is null and date_ok then cast(s_date as date) end as release_date,
+    case when is_ca and bad is null then s_maturity end as maturity_rating,
+    case when is_ca and bad is null then s_production_country end as production_country
 from localized;
