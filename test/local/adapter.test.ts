@@ -38,9 +38,9 @@ describe('adaptStatement', () => {
     expect(adaptStatement("select json_serialize(j['a']) from t")).toEqual(["select public.sf_json_serialize(j['a']) from t"]);
   });
 
-  it("calls the super-to-varchar cast's function directly on subscripts", () => {
-    expect(adaptStatement("select o['device']['os']::varchar, x::varchar from t")).toEqual([
-      "select public.sf_super_to_varchar(o['device']['os']), x::varchar from t",
+  it('turns a subscripted super::varchar into one text path look-up', () => {
+    expect(adaptStatement("select o['device']['os']::varchar, x::varchar, o['a b']::varchar from t")).toEqual([
+      "select (o #>> '{device,os}'), x::varchar, o['a b']::varchar from t",
     ]);
   });
 
