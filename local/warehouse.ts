@@ -39,8 +39,13 @@ function upkeepStatements(eventLoads: number): string[] {
  * Local physical settings, not logic: the staging tables are unlogged (scratch space
  * rebuilt by every load, like Redshift's BACKUP NO tables, so their writes skip the
  * write-ahead log), and sorts and hashes of a load's window functions get room in memory.
+ * Until the first statistics exist (the upkeep of the first event load), nested loops are
+ * off: with no statistics PostgreSQL takes every intermediate result for a few rows and
+ * rescans the 72-hour window and the dimensions once per session (seconds per load);
+ * with statistics its nested loops over indexes are the better plans, so they come back.
  */
-const SETUP = [...STAGING_TABLES.map((t) => `alter table ${t} set unlogged`), `set work_mem = '64MB'`];
+const SETUP = [...STAGING_TABLES.map((t) => `alter table ${t} set unlogged`), `set work_mem = '64MB'`, 'set enable_nestloop = off'];
+const AFTER_FIRST_STATISTICS = 'reset enable_nestloop';
 
 export interface LocalWarehouseOptions {
   /**
@@ -167,6 +172,7 @@ export async function openLocalWarehouse(options: LocalWarehouseOptions = {}): P
         if (file.kind === 'events') {
           eventLoads += 1;
           for (const stmt of upkeepStatements(eventLoads)) await db.exec(stmt);
+          if (eventLoads === 1) await db.exec(AFTER_FIRST_STATISTICS);
         }
         progress(
           `batch ${result.batchId} ${file.kind} ${path}: ${result.linesRead} lines, ${result.eventsLoaded} loaded, ` +
