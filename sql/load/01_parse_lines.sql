@@ -1,9 +1,9 @@
 -- Validate every non-blank landed line (of objects not loaded before) once, in the
 -- order of events.md / reference-data.md: the first failing rule gives reason and
 -- detail. Valid lines get their typed fields; nothing is cast before it is checked,
--- so no line can abort the load. Each layer ends in `offset 0`, a planner fence: the layer
--- is computed once per line instead of being re-expanded into every later reference (a
--- no-op for the result on both engines).
+-- so no line can abort the load. Each layer whose columns are read more than once ends in
+-- `offset 0`, a planner fence: the layer is computed once per line instead of being
+-- re-expanded into every later reference (a no-op for the result on both engines).
 delete from streamflix.stg_line;
 
 insert into streamflix.stg_line (
@@ -153,23 +153,28 @@ part as (
         case when ts_shape then cast(substring(s_ts, 1, 4) as integer) end as ts_y,
         case when ts_shape then cast(substring(s_ts, 6, 2) as integer) end as ts_m,
         case when ts_shape then cast(substring(s_ts, 9, 2) as integer) end as ts_d,
-        case when ts_shape then cast(substring(s_ts, 12, 2) as integer) * 3600
-            + cast(substring(s_ts, 15, 2) as integer) * 60
-            + cast(substring(s_ts, 18, 2) as integer) end as ts_second_of_day,
+        case when ts_shape then cast(substring(s_ts, 12, 2) as integer) end as ts_hh,
+        case when ts_shape then cast(substring(s_ts, 15, 2) as integer) end as ts_mi,
+        case when ts_shape then cast(substring(s_ts, 18, 2) as integer) end as ts_ss,
+        -- the zone's hours and minutes, null for Z
+        case when ts_shape and right(s_ts, 1) <> 'Z' then cast(substring(s_ts, length(s_ts) - 4, 2) as integer) end as ts_zh,
+        case when ts_shape and right(s_ts, 1) <> 'Z' then cast(right(s_ts, 2) as integer) end as ts_zm,
+        case when ts_shape and substring(s_ts, length(s_ts) - 5, 1) = '-' then -1 else 1 end as ts_zsign,
+        -- the fraction in microseconds (digits beyond the sixth are dropped)
         case
-            when ts_shape
+            when ts_shape and substring(s_ts, 20, 1) = '.'
                 then
-                    cast(substring(s_ts, 12, 2) as integer) <= 23
-                    and cast(substring(s_ts, 15, 2) as integer) <= 59
-                    and cast(substring(s_ts, 18, 2) as integer) <= 59
-                    and (
-                        right(s_ts, 1) = 'Z'
-                        or (
-                            cast(substring(s_ts, length(s_ts) - 4, 2) as integer) <= 23
-                            and cast(right(s_ts, 2) as integer) <= 59
-                        )
+                    cast(
+                        rpad(
+                            substring(
+                                s_ts, 21, least(6, length(s_ts) - 20 - case when right(s_ts, 1) = 'Z' then 1 else 6 end)
+                            ),
+                            6,
+                            '0'
+                        ) as bigint
                     )
-        end as ts_clock_ok,
+            else 0
+        end as ts_frac_us,
         case when date_shape then cast(substring(s_date, 1, 4) as integer) end as d_y,
         case when date_shape then cast(substring(s_date, 6, 2) as integer) end as d_m,
         case when date_shape then cast(substring(s_date, 9, 2) as integer) end as d_d,
@@ -185,7 +190,10 @@ calendar as (
     select
         *,
         coalesce(
-            ts_clock_ok
+            ts_hh <= 23
+            and ts_mi <= 59
+            and ts_ss <= 59
+            and (ts_zh is null or (ts_zh <= 23 and ts_zm <= 59))
             and ts_y >= 1
             and ts_m between 1 and 12
             and ts_d between 1 and case
@@ -208,7 +216,10 @@ calendar as (
             false
         ) as date_ok,
         coalesce(s_device_id <> '' and length(s_device_id) <= 64, false) as device_id_ok,
-        coalesce(s_device_type <> '' and length(s_device_type) <= 64, false) as device_type_ok
+        coalesce(s_device_type <> '' and length(s_device_type) <= 64, false) as device_type_ok,
+        -- for the civil-date arithmetic: the year counted from March, the zone in seconds
+        ts_y - case when ts_m <= 2 then 1 else 0 end as ts_ey,
+        coalesce(ts_zsign * (ts_zh * 3600 + ts_zm * 60), 0) as ts_zone_s
     from part
     offset 0
 ),
@@ -275,40 +286,17 @@ verdict as (
                 then
                     (
                         (
-                            ((ts_y - case when ts_m <= 2 then 1 else 0 end) / 400) * 146097
-                            + ((ts_y - case when ts_m <= 2 then 1 else 0 end) % 400) * 365
-                            + ((ts_y - case when ts_m <= 2 then 1 else 0 end) % 400) / 4
-                            - ((ts_y - case when ts_m <= 2 then 1 else 0 end) % 400) / 100
+                            (ts_ey / 400) * 146097
+                            + (ts_ey % 400) * 365
+                            + (ts_ey % 400) / 4
+                            - (ts_ey % 400) / 100
                             + (153 * ((ts_m + 9) % 12) + 2) / 5 + ts_d - 1
                             - 719468
                         ) * cast(86400 as bigint)
-                        + ts_second_of_day
-                        - case
-                            when right(s_ts, 1) = 'Z' then 0
-                            else
-                                (case when substring(s_ts, length(s_ts) - 5, 1) = '-' then -1 else 1 end)
-                                * (
-                                    cast(substring(s_ts, length(s_ts) - 4, 2) as integer) * 3600
-                                    + cast(right(s_ts, 2) as integer) * 60
-                                )
-                        end
+                        + ts_hh * 3600 + ts_mi * 60 + ts_ss
+                        - ts_zone_s
                     ) * 1000000
-                    + case
-                        when substring(s_ts, 20, 1) = '.'
-                            then
-                                cast(
-                                    rpad(
-                                        substring(
-                                            s_ts,
-                                            21,
-                                            least(6, length(s_ts) - 20 - case when right(s_ts, 1) = 'Z' then 1 else 6 end)
-                                        ),
-                                        6,
-                                        '0'
-                                    ) as bigint
-                                )
-                        else 0
-                    end
+                    + ts_frac_us
         end as ts_us
     from calendar
     offset 0
@@ -323,7 +311,6 @@ typed as (
         end as reason_code,
         case when bad is null and is_ev then coalesce(offset_value, 0) end as offset_minutes
     from verdict
-    offset 0
 ),
 
 localized as (
@@ -335,7 +322,6 @@ localized as (
         timestamp 'epoch'
         + ((ts_us + cast(offset_minutes as bigint) * 60000000) / 1000000) * interval '1 second' as ts_local
     from typed
-    offset 0
 )
 
 select
