@@ -156,9 +156,13 @@ export class PGliteExecutor implements SqlExecutor {
   }
 
   async transaction(statements: readonly string[], params: SqlParams = {}): Promise<void> {
+    let committing = 0;
     await this.db.transaction(async (tx) => {
       for (const sql of statements) await this.run(tx, sql, params);
+      committing = performance.now();
     });
+    // the commit runs the deferred foreign-key checks
+    this.trace?.('commit', performance.now() - committing);
   }
 
   private adapt(sql: string): string[] {
@@ -173,7 +177,9 @@ export class PGliteExecutor implements SqlExecutor {
   private async run(target: Queryable, sql: string, params: SqlParams): Promise<readonly Row[]> {
     const copy = COPY.exec(sql);
     if (copy) {
+      const started = performance.now();
       await this.copy(target, copy[1]);
+      this.trace?.(`copy (emulated) from ${copy[1]}`.slice(0, 70), performance.now() - started);
       return [];
     }
     let rows: readonly Row[] = [];
