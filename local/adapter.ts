@@ -19,6 +19,10 @@ export function shimStatements(): string[] {
     // PostgreSQL parses JSON_SERIALIZE as its own SQL/JSON construct: calls are renamed to this.
     // super::varchar: a string's text, unquoted (the SQL casts only values it checked are strings).
     `create or replace function public.sf_super_to_varchar(jsonb) returns varchar language sql immutable strict as $$ select $1 #>> '{}' $$`,
+    // COPY's rejected lines: the emulated COPY rejects none, so the log stays empty and the
+    // last COPY id is Redshift's "no COPY yet" (-1); the columns are STL_LOAD_ERRORS' own.
+    `create table if not exists public.stl_load_errors (query integer, filename char(256), line_number bigint, raw_line char(1024), err_reason char(100))`,
+    `create or replace function public.pg_last_copy_id() returns integer language sql stable as $$ select -1 $$`,
     `do $$ begin
        if not exists (select 1 from pg_cast where castsource = 'jsonb'::regtype and casttarget = 'varchar'::regtype) then
          create cast (jsonb as varchar) with function public.sf_super_to_varchar(jsonb);

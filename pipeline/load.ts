@@ -99,12 +99,33 @@ export function copyStatement(object: BronzeObject, copyCredentials: string): st
   const gzip = /\.gz$/i.test(object.key) ? ' gzip' : '';
   const creds = copyCredentials === '' ? '' : ` ${copyCredentials}`;
   // Text format with a delimiter JSON never holds unescaped (0x1f), no ESCAPE (backslashes stay
-  // literal), NULL AS NUL so no line reads as null; see docs/decisions.md.
+  // literal), NULL AS NUL so no line reads as null. A line COPY still rejects (one holding a raw
+  // 0x1f) does not abort the load: rejectedLinesStatement lands it from STL_LOAD_ERRORS.
   return (
     `copy streamflix.stg_raw_line (raw_line) from '${object.manifestUri}'${creds} manifest${gzip}` +
-    ` delimiter '\\037' null as '\\000' acceptinvchars truncatecolumns ignoreblanklines maxerror 0 compupdate off statupdate off`
+    ` delimiter '\\037' null as '\\000' acceptinvchars truncatecolumns ignoreblanklines maxerror ${COPY_MAX_ERRORS}` +
+    ' compupdate off statupdate off'
   );
 }
+
+/** Redshift's ceiling for MAXERROR: past it the COPY, and so the load, fails loudly. */
+export const COPY_MAX_ERRORS = 100000;
+
+/**
+ * The lines the COPY just before it rejected, landed from STL_LOAD_ERRORS (its first 1,024
+ * bytes: all Redshift keeps) so that they are stamped, counted and quarantined like every
+ * other line instead of vanishing. Locally the emulated COPY rejects nothing and the shim
+ * table is empty.
+ */
+export function rejectedLinesStatement(): string {
+  return (
+    'insert into streamflix.stg_raw_line (raw_line)' +
+    ' select rtrim(e.raw_line) from stl_load_errors as e where e.query = pg_last_copy_id()'
+  );
+}
+
+/** COPY, the lines it rejected, and the stamp. */
+export const STATEMENTS_PER_OBJECT = 3;
 
 /** Lines just landed by COPY get their object key and feed kind (the parse step parses them). */
 export function stampStatement(n: number): string {
@@ -150,7 +171,7 @@ export function planLoad(objects: readonly BronzeObject[], options: LoadOptions)
   unique.forEach((o, i) => {
     if (!(FEED_KINDS as readonly string[]).includes(o.kind)) throw new Error(`object ${o.key}: kind must be one of ${FEED_KINDS.join(', ')}`);
     if (o.key.length === 0 || o.key.length > 1024) throw new Error(`object key must be 1-1024 characters; got ${o.key.length}`);
-    statements.push(copyStatement(o, options.copyCredentials), stampStatement(i + 1));
+    statements.push(copyStatement(o, options.copyCredentials), rejectedLinesStatement(), stampStatement(i + 1));
     params[`source_${i + 1}`] = o.key;
     params[`kind_${i + 1}`] = o.kind;
   });
@@ -172,7 +193,7 @@ export function planLoad(objects: readonly BronzeObject[], options: LoadOptions)
 /** How many objects one load can take within the 40-statement limit. */
 export function maxObjectsPerLoad(sqlDir?: string): number {
   const fixed = 2 + readLoadSteps(sqlDirOf(sqlDir)).reduce((n, s) => n + s.statements.length, 0);
-  return Math.floor((MAX_STATEMENTS - fixed) / 2);
+  return Math.floor((MAX_STATEMENTS - fixed) / STATEMENTS_PER_OBJECT);
 }
 
 function dedupe(objects: readonly BronzeObject[]): BronzeObject[] {

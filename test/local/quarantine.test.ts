@@ -80,6 +80,26 @@ describe('quarantine reasons and details (events.md)', () => {
   });
 });
 
+describe('a line Redshift COPY rejects (STL_LOAD_ERRORS)', () => {
+  it('is landed, quarantined as malformed_json under its object, and counted', async () => {
+    const w = await freshWarehouse();
+    try {
+      // What Redshift logs for a line holding a raw 0x1f (our COPY delimiter): the shim table
+      // has STL_LOAD_ERRORS' columns and the local pg_last_copy_id() is -1.
+      await w.db.query(
+        "insert into public.stl_load_errors (query, filename, line_number, raw_line, err_reason) values (-1, 's3://bronze/events/a.gz', 2, $1, 'Extra column(s) found')",
+        ['{"event_id":"x"\u001f}'],
+      );
+      const out = await load(w, 'events', [good]);
+      expect(out.result).toMatchObject({ linesRead: 2, eventsLoaded: 1, duplicates: 0, quarantined: 1 });
+      const [q] = await rows(w, 'select raw_line, reason, detail, source from streamflix.etl_quarantine');
+      expect(q).toEqual({ raw_line: '{"event_id":"x"\u001f}', reason: 'malformed_json', detail: null, source: out.path });
+    } finally {
+      await w.close();
+    }
+  });
+});
+
 describe('quarantine of reference feeds (reference-data.md)', () => {
   it('names the first invalid field of user snapshots and catalog items', async () => {
     const w = await freshWarehouse();

@@ -1,20 +1,29 @@
 import { describe, expect, it } from 'vitest';
-import { batchSource, copyStatement, manifestFor, MAX_STATEMENTS, maxObjectsPerLoad, planLoad, type BronzeObject } from '../../pipeline/load';
+import { batchSource, copyStatement, manifestFor, MAX_STATEMENTS, maxObjectsPerLoad, planLoad, rejectedLinesStatement, type BronzeObject } from '../../pipeline/load';
 
 const TOKEN = '0b0f4c8e-4a43-4f0e-9d8a-3c1f6d7e8a90';
 const obj = (key: string, kind: BronzeObject['kind'] = 'events'): BronzeObject => ({ kind, key, manifestUri: `s3://bronze-bucket/manifests/${key.replace(/\//g, '_')}.manifest` });
 const ROLE = "iam_role 'arn:aws:iam::123456789012:role/streamflix-copy'";
 
 describe('planLoad', () => {
-  it('lands each object with a COPY and a stamp, then runs the load steps, then records the objects', () => {
+  it('lands each object with a COPY, the lines it rejected and a stamp, then runs the load steps, then records the objects', () => {
     const plan = planLoad([obj('events/dt=2026-11-02/a.gz'), obj('catalog/c.ndjson', 'catalog')], { copyCredentials: ROLE, loadToken: TOKEN });
     expect(plan.statements[0]).toBe('delete from streamflix.stg_raw_line');
     expect(plan.statements[1]).toMatch(/^copy streamflix\.stg_raw_line \(raw_line\) from 's3:\/\/bronze-bucket\/manifests\/.*' iam_role 'arn:aws:iam::123456789012:role\/streamflix-copy' manifest gzip delimiter/);
-    expect(plan.statements[2]).toMatch(/^update streamflix\.stg_raw_line set source = :source_1, kind = :kind_1/);
-    expect(plan.statements[3]).not.toMatch(/gzip/);
+    expect(plan.statements[2]).toBe(rejectedLinesStatement());
+    expect(plan.statements[3]).toMatch(/^update streamflix\.stg_raw_line set source = :source_1, kind = :kind_1/);
+    expect(plan.statements[4]).toMatch(/^copy /);
+    expect(plan.statements[4]).not.toMatch(/gzip/);
     expect(plan.statements.at(-1)).toMatch(/^insert into streamflix\.etl_loaded_object/);
     expect(plan.params).toMatchObject({ load_token: TOKEN, source_1: 'events/dt=2026-11-02/a.gz', kind_1: 'events', source_2: 'catalog/c.ndjson', kind_2: 'catalog' });
     expect(plan.statements.length).toBeLessThanOrEqual(MAX_STATEMENTS);
+  });
+
+  it('never lets a line COPY rejects abort the load: it is landed from STL_LOAD_ERRORS right after its COPY', () => {
+    expect(copyStatement(obj('a'), '')).toMatch(/ maxerror 100000 /);
+    expect(rejectedLinesStatement()).toBe(
+      'insert into streamflix.stg_raw_line (raw_line) select rtrim(e.raw_line) from stl_load_errors as e where e.query = pg_last_copy_id()',
+    );
   });
 
   it('lands an object listed twice once', () => {
@@ -24,7 +33,7 @@ describe('planLoad', () => {
 
   it('refuses more objects than 40 statements allow, saying what to lower', () => {
     const max = maxObjectsPerLoad();
-    expect(max).toBeGreaterThanOrEqual(4);
+    expect(max).toBeGreaterThanOrEqual(3);
     expect(() => planLoad(Array.from({ length: max }, (_, i) => obj(`k${i}`)), { copyCredentials: '', loadToken: TOKEN })).not.toThrow();
     expect(() => planLoad(Array.from({ length: max + 1 }, (_, i) => obj(`k${i}`)), { copyCredentials: '', loadToken: TOKEN })).toThrow(/lower maxObjectsPerRun/);
   });

@@ -287,7 +287,7 @@ describe('bounds', () => {
     for (let i = 0; i < 30; i += 1) bronze.objects.set(`events/dt=2026-11-22/${String(i).padStart(2, '0')}.gz`, 10);
     await runSessionizer(deps({ maxObjectsPerRun: 1_000, maxBytesPerRun: 1_000_000 }));
     expect(batches()[0]?.Sqls?.length).toBeLessThanOrEqual(40);
-    expect(loadedKeysOf(batches()[0] ?? {})).toHaveLength(17);
+    expect(loadedKeysOf(batches()[0] ?? {})).toHaveLength(11);
   });
 });
 
