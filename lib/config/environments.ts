@@ -16,7 +16,7 @@ export const environments = {
     terminationProtection: false,
     logRetention: RetentionDays.ONE_WEEK,
     stream: { capacityMode: StreamMode.PROVISIONED, shardCount: 1, retention: Duration.hours(24) },
-    delivery: { bufferInterval: Duration.seconds(60), bufferSize: Size.mebibytes(5) },
+    delivery: { bufferInterval: Duration.seconds(120), bufferSize: Size.mebibytes(5) },
     bronzeLifecycle: {
       infrequentAccessAfter: Duration.days(30),
       glacierAfter: Duration.days(60),
@@ -31,8 +31,8 @@ export const environments = {
       vpcCidr: '10.40.0.0/16',
     },
     sessionizer: {
-      schedule: Duration.minutes(15),
-      maxObjectsPerRun: 5,
+      schedule: Duration.minutes(5),
+      maxObjectsPerRun: 3,
       maxBytesPerRun: 256 * 1024 * 1024,
       freshnessLagThreshold: Duration.hours(2),
     },
@@ -65,7 +65,7 @@ export const environments = {
     },
     sessionizer: {
       schedule: Duration.minutes(15),
-      maxObjectsPerRun: 5,
+      maxObjectsPerRun: 3,
       maxBytesPerRun: 1024 * 1024 * 1024,
       freshnessLagThreshold: Duration.hours(1),
     },
@@ -97,7 +97,7 @@ export const environments = {
     },
     sessionizer: {
       schedule: Duration.minutes(5),
-      maxObjectsPerRun: 5,
+      maxObjectsPerRun: 3,
       maxBytesPerRun: 2 * 1024 * 1024 * 1024,
       freshnessLagThreshold: Duration.minutes(30),
     },

@@ -142,7 +142,7 @@ function validateWarehouse({ warehouse: w }: EnvironmentConfig, problem: Report)
   }
 }
 
-function validateSessionizer({ sessionizer: s }: EnvironmentConfig, problem: Report): void {
+function validateSessionizer({ sessionizer: s, delivery }: EnvironmentConfig, problem: Report): void {
   const minutes = s.schedule.toSeconds({ integral: false }) / 60;
   if (minutes < 1) {
     problem('sessionizer.schedule', `${s.schedule.toHumanString()} is shorter than one minute, the shortest schedule; use Duration.minutes(1) or more`);
@@ -156,6 +156,15 @@ function validateSessionizer({ sessionizer: s }: EnvironmentConfig, problem: Rep
     problem(
       'sessionizer.maxObjectsPerRun',
       `${s.maxObjectsPerRun} objects do not fit in one load transaction, which holds at most ${maxObjectsPerLoad()} with the current sql/load/ steps; set ${maxObjectsPerLoad()} or less`,
+    );
+  }
+  // Firehose writes at least one object per buffer interval under steady traffic: a run that
+  // loads fewer than arrive between runs never catches up.
+  const arriving = Math.ceil(s.schedule.toSeconds({ integral: false }) / delivery.bufferInterval.toSeconds({ integral: false }));
+  if (isWholeNumber(s.maxObjectsPerRun) && s.maxObjectsPerRun >= 1 && arriving > s.maxObjectsPerRun) {
+    problem(
+      'sessionizer.schedule',
+      `Firehose writes an object every ${delivery.bufferInterval.toHumanString()}, so ${arriving} can arrive between runs every ${s.schedule.toHumanString()}, more than a run loads (maxObjectsPerRun ${s.maxObjectsPerRun}); shorten the schedule or lengthen delivery.bufferInterval`,
     );
   }
   if (!isWholeNumber(s.maxBytesPerRun) || s.maxBytesPerRun < 1) {

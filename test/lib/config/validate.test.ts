@@ -160,6 +160,13 @@ describe('validateEnvironmentConfig', () => {
     ]);
   });
 
+  it('refuses a schedule whose runs load fewer objects than Firehose writes between them', () => {
+    const slow = dev((c) => ({ sessionizer: { ...c.sessionizer, schedule: Duration.minutes(30), maxObjectsPerRun: 3 }, delivery: { ...c.delivery, bufferInterval: Duration.minutes(2) } }));
+    expect(problemsOf(slow)).toEqual([
+      expect.stringMatching(/^sessionizer\.schedule: Firehose writes an object every 2 minutes, so 15 can arrive between runs every 30 minutes, more than a run loads \(maxObjectsPerRun 3\); shorten the schedule/),
+    ]);
+  });
+
   it('refuses more objects per run than one load transaction holds', () => {
     const tooMany = maxObjectsPerLoad() + 1;
     expect(problemsOf(dev((c) => ({ sessionizer: { ...c.sessionizer, maxObjectsPerRun: tooMany } })))).toEqual([
@@ -174,7 +181,7 @@ describe('validateEnvironmentConfig', () => {
   });
 
   it('refuses a freshness-lag threshold not longer than the schedule', () => {
-    expect(problemsOf(dev((c) => ({ sessionizer: { ...c.sessionizer, freshnessLagThreshold: Duration.minutes(15) } })))).toEqual([
+    expect(problemsOf(dev((c) => ({ sessionizer: { ...c.sessionizer, freshnessLagThreshold: c.sessionizer.schedule } })))).toEqual([
       expect.stringMatching(/^sessionizer\.freshnessLagThreshold: .*make it longer than the schedule$/),
     ]);
   });
