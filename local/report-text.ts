@@ -1,15 +1,17 @@
 /** The five answers as readable text tables, for the demo run. */
 type Rows = Record<string, unknown>[];
 
-function fmt(v: unknown): string {
+/** `decimals`: the column holds a fraction somewhere, so every number in it shows four places. */
+function fmt(v: unknown, decimals: boolean): string {
   if (v === null || v === undefined) return '—';
-  if (typeof v === 'number') return Number.isInteger(v) ? v.toLocaleString('en-US') : v.toFixed(4);
+  if (typeof v === 'number') return decimals ? v.toFixed(4) : v.toLocaleString('en-US');
   return String(v);
 }
 
 /** A fixed-width table of the given columns. */
 export function textTable(rows: Rows, columns: readonly string[]): string {
-  const cells = rows.map((r) => columns.map((c) => fmt(r[c])));
+  const decimals = columns.map((c) => rows.some((r) => typeof r[c] === 'number' && !Number.isInteger(r[c])));
+  const cells = rows.map((r) => columns.map((c, i) => fmt(r[c], decimals[i] as boolean)));
   const width = columns.map((c, i) => Math.max(c.length, ...cells.map((row) => row[i].length)));
   const line = (values: string[]): string =>
     values.map((v, i) => (/^[-\d.,—]+$/.test(v) ? v.padStart(width[i]) : v.padEnd(width[i]))).join('  ');
@@ -38,7 +40,7 @@ export function renderReports(r: Record<string, Rows>): string {
   const completion = r.rpt_content_completion.filter((x) => (x.sessions as number) >= 5).sort((a, b) => by('completion_rate')(a, b) || by('sessions')(a, b)).slice(0, 10);
   parts.push(textTable(completion, ['content_id', 'title', 'content_type', 'sessions', 'completed_sessions', 'completion_rate']));
   parts.push('\n4. Average viewing session (closed sessions)\n');
-  parts.push(textTable([...r.rpt_session_duration].sort(by('month_start', false)), ['month_start', 'sessions', 'avg_session_duration_seconds', 'avg_watch_duration_seconds']));
+  parts.push(textTable([...r.rpt_session_duration].sort((a, b) => String(a.month_start).localeCompare(String(b.month_start))), ['month_start', 'sessions', 'avg_session_duration_seconds', 'avg_watch_duration_seconds']));
   parts.push('\n5. Ratings against popularity (top 10 items by viewers)\n');
   parts.push(textTable([...r.rpt_rating_vs_popularity].sort(by('viewers')).slice(0, 10), ['content_id', 'title', 'ratings', 'avg_rating', 'viewers', 'sessions', 'watch_seconds']));
   parts.push('\n' + textTable(r.rpt_rating_popularity_correlation, ['titles', 'pearson_rating_viewers', 'pearson_rating_watch_seconds']));
