@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import type { PGlite, Transaction } from '@electric-sql/pglite';
 import type { Row, SqlExecutor, SqlParams, SqlValue } from '../pipeline/executor';
+import { paramReferences } from '../pipeline/sql-params';
 import { adaptStatement } from './adapter';
 
 type Queryable = Pick<PGlite, 'query'> | Transaction;
@@ -28,57 +29,21 @@ export function toPositional(sql: string, params: SqlParams = {}): PositionalSql
   const numbers = new Map<string, number>();
   const values: SqlValue[] = [];
   let out = '';
-  let i = 0;
-  const n = sql.length;
-  while (i < n) {
-    const c = sql[i];
-    const next = sql[i + 1];
-    let end = i + 1;
-    if (c === '-' && next === '-') {
-      const eol = sql.indexOf('\n', i);
-      end = eol === -1 ? n : eol;
-    } else if (c === '/' && next === '*') {
-      const close = sql.indexOf('*/', i + 2);
-      end = close === -1 ? n : close + 2;
-    } else if (c === "'" || c === '"') {
-      end = i + 1;
-      while (end < n) {
-        if (sql[end] === c) {
-          if (sql[end + 1] === c) end += 2;
-          else {
-            end += 1;
-            break;
-          }
-        } else end += 1;
-      }
-    } else if (c === '$') {
-      const m = /^\$([A-Za-z_][A-Za-z0-9_]*)?\$/.exec(sql.slice(i, i + 64));
-      if (m) {
-        const close = sql.indexOf(m[0], i + m[0].length);
-        end = close === -1 ? n : close + m[0].length;
-      }
-    } else if (c === ':' && next === ':') {
-      end = i + 2;
-    } else if (c === ':' && /[A-Za-z_]/.test(next ?? '') && sql[i - 1] !== ':') {
-      const m = /^:([A-Za-z_][A-Za-z0-9_]*)/.exec(sql.slice(i));
-      const name = m![1];
-      if (!Object.prototype.hasOwnProperty.call(params, name)) {
-        throw new Error(`SQL parameter :${name} has no value; pass it in params`);
-      }
-      let num = numbers.get(name);
-      if (num === undefined) {
-        values.push(params[name]);
-        num = values.length;
-        numbers.set(name, num);
-      }
-      out += `$${num}`;
-      i += m![0].length;
-      continue;
+  let from = 0;
+  for (const ref of paramReferences(sql)) {
+    if (!Object.prototype.hasOwnProperty.call(params, ref.name)) {
+      throw new Error(`SQL parameter :${ref.name} has no value; pass it in params`);
     }
-    out += sql.slice(i, end);
-    i = end;
+    let num = numbers.get(ref.name);
+    if (num === undefined) {
+      values.push(params[ref.name] as SqlValue);
+      num = values.length;
+      numbers.set(ref.name, num);
+    }
+    out += `${sql.slice(from, ref.start)}$${num}`;
+    from = ref.end;
   }
-  return { sql: out, values };
+  return { sql: out + sql.slice(from), values };
 }
 
 const LEADING_COMMENTS = /^(\s*(--[^\n]*(\n|$)|\/\*[\s\S]*?\*\/))*\s*/;

@@ -1,19 +1,10 @@
 import type { SqlParameter } from '@aws-sdk/client-redshift-data';
 import type { SqlParams, SqlValue } from '../../pipeline/executor.js';
-
-/**
- * Literals, quoted identifiers and comments are blanked before scanning, so that
- * `'12:30'` or `-- see :note` is never mistaken for a parameter reference.
- */
-const NOT_CODE = /'(?:[^']|'')*'|"(?:[^"]|"")*"|--[^\n]*|\/\*[\s\S]*?\*\//g;
-
-/** `:name`, but not the second colon of a `::type` cast. */
-const REFERENCE = /(?<![:\w]):([A-Za-z_][A-Za-z0-9_]*)/g;
+import { paramReferences } from '../../pipeline/sql-params.js';
 
 /** The parameter names a statement references, in order of first use. */
 export function referencedParams(sql: string): string[] {
-  const code = sql.replace(NOT_CODE, ' ');
-  return [...new Set([...code.matchAll(REFERENCE)].map((m) => m[1] as string))];
+  return [...new Set(paramReferences(sql).map((r) => r.name))];
 }
 
 function toText(name: string, value: SqlValue): string {
