@@ -151,12 +151,15 @@ function validateSessionizer({ sessionizer: s, delivery }: EnvironmentConfig, pr
   }
   if (!isWholeNumber(s.maxObjectsPerRun) || s.maxObjectsPerRun < 1) {
     problem('sessionizer.maxObjectsPerRun', `${s.maxObjectsPerRun} would load nothing; set a whole number, 1 or more`);
-  } else if (s.maxObjectsPerRun > maxObjectsPerLoad()) {
+  } else {
     // One run is one Data API transaction: 40 statements, of which the load steps in sql/load/ take most.
-    problem(
-      'sessionizer.maxObjectsPerRun',
-      `${s.maxObjectsPerRun} objects do not fit in one load transaction, which holds at most ${maxObjectsPerLoad()} with the current sql/load/ steps; set ${maxObjectsPerLoad()} or less`,
-    );
+    const perLoad = maxObjectsPerLoad();
+    if (s.maxObjectsPerRun > perLoad) {
+      problem(
+        'sessionizer.maxObjectsPerRun',
+        `${s.maxObjectsPerRun} objects do not fit in one load transaction, which holds at most ${perLoad} with the current sql/load/ steps; set ${perLoad} or less`,
+      );
+    }
   }
   // Firehose writes at least one object per buffer interval under steady traffic: a run that
   // loads fewer than arrive between runs never catches up.
