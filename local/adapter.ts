@@ -10,7 +10,7 @@ export function shimStatements(): string[] {
     // getdate(): the current UTC time as a timestamp without zone, as on Redshift.
     `create or replace function public.getdate() returns timestamp language sql volatile as $$ select (now() at time zone 'UTC')::timestamp $$`,
     // SUPER is stored as jsonb; parsing is validated without an exception block.
-    `create or replace function public.can_json_parse(text) returns boolean language sql immutable strict as $$ select pg_input_is_valid($1, 'jsonb') $$`,
+    `create or replace function public.can_json_parse(text) returns boolean language sql stable strict as $$ select pg_input_is_valid($1, 'jsonb') $$`,
     `create or replace function public.json_parse(text) returns jsonb language sql immutable strict as $$ select $1::jsonb $$`,
     `create or replace function public.json_typeof(jsonb) returns text language sql immutable strict as $$ select jsonb_typeof($1) $$`,
     `create or replace function public.sf_json_serialize(jsonb) returns text language sql immutable strict as $$ select $1::text $$`,
