@@ -24,7 +24,7 @@ import { PGliteExecutor } from './pglite-executor';
  * history). Redshift's automatic vacuum and analyze play this role there. Reference
  * loads are skipped: a table analyzed while still empty would mislead the planner.
  */
-const STAGING_TABLES = ['stg_raw_line', 'stg_line', 'stg_session', 'stg_user_version'].map((t) => `streamflix.${t}`);
+const STAGING_TABLES = ['stg_raw_line', 'stg_line', 'stg_event', 'stg_session', 'stg_user_version'].map((t) => `streamflix.${t}`);
 const STAGING = STAGING_TABLES.join(', ');
 const ANALYZED =
   'streamflix.evt_event, streamflix.evt_user_snapshot, streamflix.fact_viewing_session, streamflix.fact_content_rating, ' +

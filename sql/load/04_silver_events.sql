@@ -1,7 +1,10 @@
 -- Valid events into the silver table, duplicates dropped: within the load the first
 -- line wins; against earlier loads an event_id already stored within the load's
--- 72-hour window is a duplicate (a redelivered event keeps its event_ts).
-insert into streamflix.evt_event (
+-- 72-hour window is a duplicate (a redelivered event keeps its event_ts). The load's
+-- new events are staged first: the later steps read them from stg_event.
+delete from streamflix.stg_event;
+
+insert into streamflix.stg_event (
     event_ts, event_id, event_type, event_us, user_id, content_id, device_id, device_type, os, app_version,
     utc_offset_minutes, session_id, position_sec, from_position_sec, rating, local_date_key, local_time_key,
     batch_id, line_no
@@ -54,3 +57,14 @@ where
             e.event_id = r.event_id
             and e.event_ts between b.lo and b.hi
     );
+
+insert into streamflix.evt_event (
+    event_ts, event_id, event_type, event_us, user_id, content_id, device_id, device_type, os, app_version,
+    utc_offset_minutes, session_id, position_sec, from_position_sec, rating, local_date_key, local_time_key,
+    batch_id, line_no
+)
+select
+    event_ts, event_id, event_type, event_us, user_id, content_id, device_id, device_type, os, app_version,
+    utc_offset_minutes, session_id, position_sec, from_position_sec, rating, local_date_key, local_time_key,
+    batch_id, line_no
+from streamflix.stg_event;

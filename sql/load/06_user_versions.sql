@@ -10,13 +10,7 @@ insert into streamflix.stg_user_version (
     user_key, user_id, country, plan, subscription_status, signup_date, birth_year, gender,
     valid_from, valid_to, version_number, is_inferred
 )
-with batch as (
-    select batch_id, min_event_ts, max_event_ts
-    from streamflix.etl_batch
-    where load_token = :load_token
-),
-
-touched as (
+with touched as (
     select distinct l.user_id
     from streamflix.stg_line as l
     where l.kind = 'users' and l.reason is null
@@ -78,11 +72,7 @@ keyed as (
 
 first_seen as (
     select distinct e.user_id
-    from streamflix.evt_event as e
-    inner join batch as b
-        on
-            e.batch_id = b.batch_id
-            and e.event_ts between b.min_event_ts and b.max_event_ts
+    from streamflix.stg_event as e
     where
         not exists (select 1 from streamflix.dim_user as d where d.user_id = e.user_id)
         and not exists (select 1 from touched as t where t.user_id = e.user_id)

@@ -31,13 +31,7 @@ insert into streamflix.dim_content (
     content_key, content_id, content_type, title, series_id, series_title, season_number, episode_number,
     duration_sec, primary_genre, release_date, maturity_rating, production_country, is_inferred
 )
-with batch as (
-    select batch_id, min_event_ts, max_event_ts
-    from streamflix.etl_batch
-    where load_token = :load_token
-),
-
-catalog as (
+with catalog as (
     select
         l.*,
         row_number() over (partition by l.content_id order by l.line_no desc) as pick
@@ -68,11 +62,7 @@ candidate as (
         cast(null as varchar(256)) as maturity_rating,
         cast(null as varchar(256)) as production_country,
         true as is_inferred
-    from streamflix.evt_event as e
-    inner join batch as b
-        on
-            e.batch_id = b.batch_id
-            and e.event_ts between b.min_event_ts and b.max_event_ts
+    from streamflix.stg_event as e
     where not exists (select 1 from catalog as c where c.content_id = e.content_id)
 ),
 

@@ -16,12 +16,7 @@ from (
         e.event_ts,
         e.event_id,
         row_number() over (partition by e.device_id order by e.event_ts desc, e.event_id desc) as pick
-    from streamflix.evt_event as e
-    inner join streamflix.etl_batch as b
-        on
-            e.batch_id = b.batch_id
-            and e.event_ts between b.min_event_ts and b.max_event_ts
-    where b.load_token = :load_token
+    from streamflix.stg_event as e
 ) as n
 where
     n.pick = 1
@@ -43,12 +38,7 @@ with latest as (
         e.event_ts,
         e.event_id,
         row_number() over (partition by e.device_id order by e.event_ts desc, e.event_id desc) as pick
-    from streamflix.evt_event as e
-    inner join streamflix.etl_batch as b
-        on
-            e.batch_id = b.batch_id
-            and e.event_ts between b.min_event_ts and b.max_event_ts
-    where b.load_token = :load_token
+    from streamflix.stg_event as e
 ),
 
 max_key as (

@@ -6,14 +6,8 @@ with new_date as (
     select distinct
         e.local_date_key as date_key,
         to_date(cast(e.local_date_key as varchar(8)), 'YYYYMMDD') as full_date
-    from streamflix.evt_event as e
-    inner join streamflix.etl_batch as b
-        on
-            e.batch_id = b.batch_id
-            and e.event_ts between b.min_event_ts and b.max_event_ts
-    where
-        b.load_token = :load_token
-        and not exists (select 1 from streamflix.dim_date as d where d.date_key = e.local_date_key)
+    from streamflix.stg_event as e
+    where not exists (select 1 from streamflix.dim_date as d where d.date_key = e.local_date_key)
 )
 
 select

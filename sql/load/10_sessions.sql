@@ -13,8 +13,6 @@ with batch as (
     select
         batch_id,
         watermark_ts,
-        min_event_ts,
-        max_event_ts,
         min_event_ts - interval '72 hours' as lo,
         max_event_ts + interval '72 hours' as hi
     from streamflix.etl_batch
@@ -23,11 +21,7 @@ with batch as (
 
 touched as (
     select distinct e.session_id
-    from streamflix.evt_event as e
-    inner join batch as b
-        on
-            e.batch_id = b.batch_id
-            and e.event_ts between b.min_event_ts and b.max_event_ts
+    from streamflix.stg_event as e
     where e.session_id is not null
 ),
 

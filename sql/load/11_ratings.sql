@@ -12,12 +12,8 @@ select
     e.local_time_key as rating_time_key,
     e.event_ts as rated_at,
     e.rating as rating_value,
-    b.batch_id
-from streamflix.evt_event as e
-inner join streamflix.etl_batch as b
-    on
-        e.batch_id = b.batch_id
-        and e.event_ts between b.min_event_ts and b.max_event_ts
+    e.batch_id
+from streamflix.stg_event as e
 inner join streamflix.dim_user as u
     on
         e.user_id = u.user_id
@@ -25,6 +21,4 @@ inner join streamflix.dim_user as u
         and (u.valid_to is null or e.event_ts < u.valid_to)
 inner join streamflix.dim_content as c on e.content_id = c.content_id
 inner join streamflix.dim_device as d on e.device_id = d.device_id
-where
-    b.load_token = :load_token
-    and e.event_type = 'rate';
+where e.event_type = 'rate';

@@ -16,11 +16,6 @@ from (
     from streamflix.stg_line as l
 ) as c, (
     select count(*) as loaded_events
-    from streamflix.evt_event as e
-    inner join streamflix.etl_batch as b
-        on
-            e.batch_id = b.batch_id
-            and e.event_ts between b.min_event_ts and b.max_event_ts
-    where b.load_token = :load_token
+    from streamflix.stg_event
 ) as x
 where streamflix.etl_batch.load_token = :load_token;
