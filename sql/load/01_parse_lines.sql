@@ -36,7 +36,9 @@ with fresh as (
     offset 0
 ),
 
-field as (
+kinds as (
+    -- the JSON type of every field the line's feed has, each looked up once:
+    -- the device object is taken out once for its own fields
     select
         line_no,
         source,
@@ -45,81 +47,102 @@ field as (
         is_ev,
         is_us,
         is_ca,
+        o,
         coalesce(json_typeof(o) = 'object', false) as is_object,
-        -- strings: the value when it is a JSON string, else null; *_t: its JSON type
-        case when is_ev and json_typeof(o['event_id']) = 'string' then o['event_id']::varchar end as s_event_id,
+        case when is_ev then o['device'] end as dev,
+        case when is_ev then json_typeof(o['event_id']) end as t_event_id,
         case when is_ev then json_typeof(o['event_type']) end as t_event_type,
-        case when is_ev and json_typeof(o['event_type']) = 'string' then o['event_type']::varchar end as s_event_type,
-        case
-            when is_ev and json_typeof(o['event_ts']) = 'string' then o['event_ts']::varchar
-            when is_us and json_typeof(o['updated_at']) = 'string' then o['updated_at']::varchar
-        end as s_ts,
-        case when json_typeof(o['user_id']) = 'string' then o['user_id']::varchar end as s_user_id,
-        case when json_typeof(o['content_id']) = 'string' then o['content_id']::varchar end as s_content_id,
+        case when is_ev then json_typeof(o['event_ts']) when is_us then json_typeof(o['updated_at']) end as t_ts,
+        json_typeof(o['user_id']) as t_user_id,
+        json_typeof(o['content_id']) as t_content_id,
         case when is_ev then json_typeof(o['device']) end as t_device,
-        case
-            when is_ev and json_typeof(o['device']['device_id']) = 'string' then o['device']['device_id']::varchar
-        end as s_device_id,
-        case
-            when is_ev and json_typeof(o['device']['device_type']) = 'string' then o['device']['device_type']::varchar
-        end as s_device_type,
-        case when is_ev then coalesce(json_typeof(o['device']['os']), 'null') end as t_os,
-        case when is_ev and json_typeof(o['device']['os']) = 'string' then o['device']['os']::varchar end as s_os,
-        case when is_ev then coalesce(json_typeof(o['device']['app_version']), 'null') end as t_app_version,
-        case
-            when is_ev and json_typeof(o['device']['app_version']) = 'string' then o['device']['app_version']::varchar
-        end as s_app_version,
         case when is_ev then coalesce(json_typeof(o['utc_offset_minutes']), 'null') end as t_offset,
-        case
-            when is_ev and json_typeof(o['utc_offset_minutes']) = 'number' then json_serialize(o['utc_offset_minutes'])
-        end as n_offset,
-        case when is_ev and json_typeof(o['session_id']) = 'string' then o['session_id']::varchar end as s_session_id,
-        case
-            when is_ev and json_typeof(o['position_sec']) = 'number' then json_serialize(o['position_sec'])
-        end as n_position,
+        case when is_ev then json_typeof(o['session_id']) end as t_session_id,
+        case when is_ev then json_typeof(o['position_sec']) end as t_position,
         case when is_ev then coalesce(json_typeof(o['from_position_sec']), 'null') end as t_from_position,
-        case
-            when is_ev and json_typeof(o['from_position_sec']) = 'number' then json_serialize(o['from_position_sec'])
-        end as n_from_position,
-        case when is_ev and json_typeof(o['rating']) = 'number' then json_serialize(o['rating']) end as n_rating,
-        case when is_us and json_typeof(o['country']) = 'string' then o['country']::varchar end as s_country,
-        case when is_us and json_typeof(o['plan']) = 'string' then o['plan']::varchar end as s_plan,
-        case
-            when is_us and json_typeof(o['subscription_status']) = 'string' then o['subscription_status']::varchar
-        end as s_status,
+        case when is_ev then json_typeof(o['rating']) end as t_rating,
+        case when is_us then json_typeof(o['country']) end as t_country,
+        case when is_us then json_typeof(o['plan']) end as t_plan,
+        case when is_us then json_typeof(o['subscription_status']) end as t_status,
         case
             when is_us then coalesce(json_typeof(o['signup_date']), 'null')
             when is_ca then coalesce(json_typeof(o['release_date']), 'null')
         end as t_date,
-        case
-            when is_us and json_typeof(o['signup_date']) = 'string' then o['signup_date']::varchar
-            when is_ca and json_typeof(o['release_date']) = 'string' then o['release_date']::varchar
-        end as s_date,
         case when is_us then coalesce(json_typeof(o['birth_year']), 'null') end as t_birth_year,
-        case when is_us and json_typeof(o['birth_year']) = 'number' then json_serialize(o['birth_year']) end as n_birth_year,
         case when is_us then coalesce(json_typeof(o['gender']), 'null') end as t_gender,
-        case when is_us and json_typeof(o['gender']) = 'string' then o['gender']::varchar end as s_gender,
-        case when is_ca and json_typeof(o['content_type']) = 'string' then o['content_type']::varchar end as s_content_type,
-        case when is_ca and json_typeof(o['title']) = 'string' then o['title']::varchar end as s_title,
-        case when is_ca and json_typeof(o['duration_sec']) = 'number' then json_serialize(o['duration_sec']) end as n_duration,
-        case when is_ca and json_typeof(o['genres']) = 'array' then json_serialize(o['genres']) end as a_genres,
-        case when is_ca and json_typeof(o['series_id']) = 'string' then o['series_id']::varchar end as s_series_id,
-        case when is_ca and json_typeof(o['series_title']) = 'string' then o['series_title']::varchar end as s_series_title,
-        case
-            when is_ca and json_typeof(o['season_number']) = 'number' then json_serialize(o['season_number'])
-        end as n_season,
-        case
-            when is_ca and json_typeof(o['episode_number']) = 'number' then json_serialize(o['episode_number'])
-        end as n_episode,
+        case when is_ca then json_typeof(o['content_type']) end as t_content_type,
+        case when is_ca then json_typeof(o['title']) end as t_title,
+        case when is_ca then json_typeof(o['duration_sec']) end as t_duration,
+        case when is_ca then json_typeof(o['genres']) end as t_genres,
+        case when is_ca then json_typeof(o['series_id']) end as t_series_id,
+        case when is_ca then json_typeof(o['series_title']) end as t_series_title,
+        case when is_ca then json_typeof(o['season_number']) end as t_season,
+        case when is_ca then json_typeof(o['episode_number']) end as t_episode,
         case when is_ca then coalesce(json_typeof(o['maturity_rating']), 'null') end as t_maturity,
-        case
-            when is_ca and json_typeof(o['maturity_rating']) = 'string' then o['maturity_rating']::varchar
-        end as s_maturity,
-        case when is_ca then coalesce(json_typeof(o['production_country']), 'null') end as t_production_country,
-        case
-            when is_ca and json_typeof(o['production_country']) = 'string' then o['production_country']::varchar
-        end as s_production_country
+        case when is_ca then coalesce(json_typeof(o['production_country']), 'null') end as t_production_country
     from fresh
+    offset 0
+),
+
+field as (
+    -- strings: the value when it is a JSON string, else null; numbers: their JSON text
+    select
+        line_no,
+        source,
+        kind,
+        raw_line,
+        is_ev,
+        is_us,
+        is_ca,
+        is_object,
+        t_event_type,
+        t_device,
+        t_offset,
+        t_from_position,
+        t_date,
+        t_birth_year,
+        t_gender,
+        t_maturity,
+        t_production_country,
+        case when t_event_id = 'string' then o['event_id']::varchar end as s_event_id,
+        case when t_event_type = 'string' then o['event_type']::varchar end as s_event_type,
+        case
+            when t_ts = 'string' and is_ev then o['event_ts']::varchar
+            when t_ts = 'string' then o['updated_at']::varchar
+        end as s_ts,
+        case when t_user_id = 'string' then o['user_id']::varchar end as s_user_id,
+        case when t_content_id = 'string' then o['content_id']::varchar end as s_content_id,
+        case when json_typeof(dev['device_id']) = 'string' then dev['device_id']::varchar end as s_device_id,
+        case when json_typeof(dev['device_type']) = 'string' then dev['device_type']::varchar end as s_device_type,
+        case when is_ev then coalesce(json_typeof(dev['os']), 'null') end as t_os,
+        case when json_typeof(dev['os']) = 'string' then dev['os']::varchar end as s_os,
+        case when is_ev then coalesce(json_typeof(dev['app_version']), 'null') end as t_app_version,
+        case when json_typeof(dev['app_version']) = 'string' then dev['app_version']::varchar end as s_app_version,
+        case when t_offset = 'number' then json_serialize(o['utc_offset_minutes']) end as n_offset,
+        case when t_session_id = 'string' then o['session_id']::varchar end as s_session_id,
+        case when t_position = 'number' then json_serialize(o['position_sec']) end as n_position,
+        case when t_from_position = 'number' then json_serialize(o['from_position_sec']) end as n_from_position,
+        case when t_rating = 'number' then json_serialize(o['rating']) end as n_rating,
+        case when t_country = 'string' then o['country']::varchar end as s_country,
+        case when t_plan = 'string' then o['plan']::varchar end as s_plan,
+        case when t_status = 'string' then o['subscription_status']::varchar end as s_status,
+        case
+            when t_date = 'string' and is_us then o['signup_date']::varchar
+            when t_date = 'string' then o['release_date']::varchar
+        end as s_date,
+        case when t_birth_year = 'number' then json_serialize(o['birth_year']) end as n_birth_year,
+        case when t_gender = 'string' then o['gender']::varchar end as s_gender,
+        case when t_content_type = 'string' then o['content_type']::varchar end as s_content_type,
+        case when t_title = 'string' then o['title']::varchar end as s_title,
+        case when t_duration = 'number' then json_serialize(o['duration_sec']) end as n_duration,
+        case when t_genres = 'array' then json_serialize(o['genres']) end as a_genres,
+        case when t_series_id = 'string' then o['series_id']::varchar end as s_series_id,
+        case when t_series_title = 'string' then o['series_title']::varchar end as s_series_title,
+        case when t_season = 'number' then json_serialize(o['season_number']) end as n_season,
+        case when t_episode = 'number' then json_serialize(o['episode_number']) end as n_episode,
+        case when t_maturity = 'string' then o['maturity_rating']::varchar end as s_maturity,
+        case when t_production_country = 'string' then o['production_country']::varchar end as s_production_country
+    from kinds
     offset 0
 ),
 
