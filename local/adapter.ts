@@ -36,16 +36,29 @@ const CREATE_TABLE = /^\s*create\s+table\s+(if\s+not\s+exists\s+)?([a-z_][a-z0-9
 function renameFunctions(sql: string): string {
   return sql
     .replace(/\bjson_serialize\s*\(/gi, 'public.sf_json_serialize(')
-    .replace(SUPER_TO_VARCHAR, (_all, base: string, keys: string) => `(${base} #>> '{${[...keys.matchAll(/'([a-z0-9_]+)'/gi)].map((k) => k[1]).join(',')}}')`);
+    .replace(SUPER_TO_VARCHAR, (_all, base: string, keys: string) => `(${arrowPath(base, keys, '->>')})`)
+    .replace(SUPER_SUBSCRIPT, (_all, base: string, keys: string) => `(${arrowPath(base, keys, '->')})`);
+}
+
+/** `x`, `['a']['b']` -> `x -> 'a' <last> 'b'`. */
+function arrowPath(base: string, keys: string, last: '->' | '->>'): string {
+  const names = [...keys.matchAll(/'([a-z0-9_]+)'/gi)].map((k) => k[1]);
+  return [base, ...names.map((n, i) => `${i === names.length - 1 ? last : '->'} '${n}'`)].join(' ');
 }
 
 /**
  * `x['a']['b']::varchar`: what the jsonb -> varchar cast computes (`#>> '{}'` of the value),
- * as one path look-up on `x` (`x #>> '{a,b}'`): no SQL function behind a cast (PostgreSQL
- * inlines a SQL function in a call but not in a cast, ten times slower per value) and no
- * intermediate jsonb per subscript. Keys are plain identifiers, so the path needs no quoting.
+ * as operators on `x` (`x -> 'a' ->> 'b'`): no SQL function behind a cast (PostgreSQL
+ * inlines a SQL function in a call but not in a cast, ten times slower per value), and
+ * `->>` hands back the text without building a jsonb value first. Keys are plain
+ * identifiers, so they need no quoting.
  */
 const SUPER_TO_VARCHAR = /\b([a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)?)((?:\['[a-z0-9_]+'\])+)::varchar\b/gi;
+/**
+ * Any other `x['a']['b']` (object keys only): the same value by `x -> 'a' -> 'b'`, which
+ * PostgreSQL evaluates without the generic subscripting machinery (about 10% cheaper).
+ */
+const SUPER_SUBSCRIPT = /\b([a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)?)((?:\['[a-z0-9_]+'\])+)/gi;
 
 const LEADING_COMMENTS = /^(\s*(--[^\n]*(\n|$)|\/\*[\s\S]*?\*\/))*\s*/;
 const SORTKEY = /\b(?:compound\s+|interleaved\s+)?sortkey\s*\(([^)]*)\)/i;

@@ -35,12 +35,18 @@ describe('adaptStatement', () => {
   });
 
   it('renames json_serialize, which PostgreSQL parses as its own construct', () => {
-    expect(adaptStatement("select json_serialize(j['a']) from t")).toEqual(["select public.sf_json_serialize(j['a']) from t"]);
+    expect(adaptStatement("select json_serialize(j) from t")).toEqual(["select public.sf_json_serialize(j) from t"]);
   });
 
-  it('turns a subscripted super::varchar into one text path look-up', () => {
-    expect(adaptStatement("select o['device']['os']::varchar, x::varchar, o['a b']::varchar from t")).toEqual([
-      "select (o #>> '{device,os}'), x::varchar, o['a b']::varchar from t",
+  it('turns a subscripted super::varchar into arrow operators ending in a text look-up', () => {
+    expect(adaptStatement("select o['device']['os']::varchar, o['id']::varchar, x::varchar, o['a b']::varchar from t")).toEqual([
+      "select (o -> 'device' ->> 'os'), (o ->> 'id'), x::varchar, o['a b']::varchar from t",
+    ]);
+  });
+
+  it('turns other subscripts by object key into arrow operators', () => {
+    expect(adaptStatement("select json_typeof(o['device']['os']), json_serialize(r.o['n']) from t")).toEqual([
+      "select json_typeof((o -> 'device' -> 'os')), public.sf_json_serialize((r.o -> 'n')) from t",
     ]);
   });
 
