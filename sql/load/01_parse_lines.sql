@@ -7,7 +7,7 @@
 delete from streamflix.stg_line;
 
 insert into streamflix.stg_line (
-    line_no, source, kind, raw_line, reason, detail,
+    line_no, source, kind, reason, detail,
     event_id, event_type, event_ts, event_us, user_id, content_id, device_id, device_type, os, app_version,
     utc_offset_minutes, session_id, position_sec, from_position_sec, rating, local_date_key, local_time_key,
     updated_at, country, plan, subscription_status, signup_date, birth_year, gender,
@@ -20,7 +20,6 @@ with fresh as (
         r.line_no,
         r.source,
         r.kind,
-        r.raw_line,
         r.kind = 'events' as is_ev,
         r.kind = 'users' as is_us,
         r.kind = 'catalog' as is_ca,
@@ -43,7 +42,6 @@ kinds as (
         line_no,
         source,
         kind,
-        raw_line,
         is_ev,
         is_us,
         is_ca,
@@ -90,7 +88,6 @@ field as (
         line_no,
         source,
         kind,
-        raw_line,
         is_ev,
         is_us,
         is_ca,
@@ -351,7 +348,6 @@ select
     line_no,
     source,
     kind,
-    raw_line,
     reason_code as reason,
     case when reason_code = 'invalid_field' then bad when reason_code = 'unknown_event_type' then 'event_type' end
     as detail,
