@@ -18,12 +18,21 @@ with batch as (
     where load_token = :load_token
 ),
 
-ranked as (
-    select
-        l.*,
-        row_number() over (partition by l.event_id order by l.line_no) as occurrence
+valid as (
+    select l.*
     from streamflix.stg_line as l
     where l.kind = 'events' and l.reason is null
+),
+
+first_line as (
+    -- the first line of each event_id within the load (a hash anti-join: no sort)
+    select v.*
+    from valid as v
+    where not exists (
+        select 1
+        from valid as earlier
+        where earlier.event_id = v.event_id and earlier.line_no < v.line_no
+    )
 )
 
 select
@@ -46,11 +55,10 @@ select
     r.local_time_key,
     b.batch_id,
     r.line_no
-from ranked as r
+from first_line as r
 cross join batch as b
 where
-    r.occurrence = 1
-    and not exists (
+    not exists (
         select 1
         from streamflix.evt_event as e
         where
