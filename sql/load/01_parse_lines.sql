@@ -27,7 +27,8 @@ with fresh as (
     from streamflix.stg_raw_line as r
     where
         r.source is not null
-        and not (coalesce(r.raw_line, '') ~ '^[[:space:]]*$')
+        -- not blank: most lines settle it on their first character, the regex is for the rest
+        and (left(r.raw_line, 1) = '{' or not (coalesce(r.raw_line, '') ~ '^[[:space:]]*$'))
         and not exists (
             select 1 from streamflix.etl_loaded_object as lo
             where lo.object_key = r.source
@@ -151,6 +152,7 @@ shape as (
             s_ts ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}([.][0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})$',
             false
         ) as ts_shape,
+        right(s_ts, 1) = 'Z' as ts_z,
         coalesce(s_date ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$', false) as date_shape,
         -- numbers are checked on their JSON text before any cast: plain decimals only
         coalesce(n_offset ~ '^-?[0-9]{1,9}([.]0+)?$', false) as offset_int,
@@ -177,8 +179,8 @@ part as (
         case when ts_shape then cast(substring(s_ts, 15, 2) as integer) end as ts_mi,
         case when ts_shape then cast(substring(s_ts, 18, 2) as integer) end as ts_ss,
         -- the zone's hours and minutes, null for Z
-        case when ts_shape and right(s_ts, 1) <> 'Z' then cast(substring(s_ts, length(s_ts) - 4, 2) as integer) end as ts_zh,
-        case when ts_shape and right(s_ts, 1) <> 'Z' then cast(right(s_ts, 2) as integer) end as ts_zm,
+        case when ts_shape and not ts_z then cast(substring(s_ts, length(s_ts) - 4, 2) as integer) end as ts_zh,
+        case when ts_shape and not ts_z then cast(right(s_ts, 2) as integer) end as ts_zm,
         case when ts_shape and substring(s_ts, length(s_ts) - 5, 1) = '-' then -1 else 1 end as ts_zsign,
         -- the fraction in microseconds (digits beyond the sixth are dropped)
         case
@@ -187,7 +189,7 @@ part as (
                     cast(
                         rpad(
                             substring(
-                                s_ts, 21, least(6, length(s_ts) - 20 - case when right(s_ts, 1) = 'Z' then 1 else 6 end)
+                                s_ts, 21, least(6, length(s_ts) - 20 - case when ts_z then 1 else 6 end)
                             ),
                             6,
                             '0'
