@@ -64,7 +64,9 @@ walked as (
                 when o.event_type = 'pause' then o.seq * 10 + 2
                 when o.event_type = 'stop' then o.seq * 10 + 3
             end
-        ) over (partition by o.session_id order by o.seq rows between unbounded preceding and current row) % 10
+        ) over (
+            partition by o.session_id order by o.event_ts, o.event_id rows between unbounded preceding and current row
+        ) % 10
         as state_after
     from ordered as o
 ),
