@@ -18,10 +18,10 @@ import { PGliteExecutor } from './pglite-executor';
 /**
  * Engine upkeep after event loads. PGlite has no autovacuum: the staging tables are
  * scratch space (every load starts by emptying them), so once a load has committed they
- * are truncated rather than vacuumed, and the planner statistics are taken after the
- * first event load (staging analyzed while it still holds the load's rows) and then every
+ * are truncated rather than vacuumed, and the planner statistics are refreshed on the
+ * first loads (staging analyzed while it still holds the load's rows) and then every
  * eighth (ANALYZE samples a fixed number of rows, so its cost does not follow the
- * history; between two, the planner scales the row counts by the tables' current size). Redshift's automatic vacuum and analyze play this role there. Reference
+ * history). Redshift's automatic vacuum and analyze play this role there. Reference
  * loads are skipped: a table analyzed while still empty would mislead the planner.
  */
 const STAGING_TABLES = ['stg_raw_line', 'stg_line', 'stg_event', 'stg_session', 'stg_user_version'].map((t) => `streamflix.${t}`);
@@ -31,7 +31,7 @@ const ANALYZED =
   'streamflix.dim_user, streamflix.dim_content, streamflix.dim_device, streamflix.bridge_content_genre, streamflix.etl_batch, streamflix.etl_loaded_object';
 
 function upkeepStatements(eventLoads: number): string[] {
-  const analyze = eventLoads === 1 || eventLoads % 8 === 0;
+  const analyze = eventLoads <= 3 || eventLoads % 8 === 0;
   return analyze ? [`analyze ${STAGING}`, `analyze ${ANALYZED}`, `truncate ${STAGING}`] : [`truncate ${STAGING}`];
 }
 
