@@ -97,11 +97,26 @@ export function manifestLines(manifestUri: string): string[] {
   return lines;
 }
 
-/** One line in PostgreSQL COPY text format with 0x1f as delimiter: escaped so it lands verbatim. */
-function copyTextLine(line: string): string {
-  return line.replace(/[\\\r\x1f\0]/g, (ch) =>
-    ch === '\\' ? '\\\\' : ch === '\r' ? '\\r' : ch === '\x1f' ? '\\037' : '?',
-  );
+const BINARY_COPY_SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
+
+/**
+ * The lines as a PostgreSQL binary COPY stream of one text column: each line lands byte
+ * for byte with no escaping to undo (cheaper for PGlite than the text format). A NUL,
+ * which PostgreSQL text cannot hold, becomes '?'.
+ */
+export function binaryCopyStream(lines: readonly string[]): Buffer {
+  const parts: Buffer[] = [BINARY_COPY_SIGNATURE, Buffer.alloc(8)]; // flags and extension length: 0
+  for (const line of lines) {
+    const bytes = Buffer.from(line.includes('\0') ? line.replace(/\0/g, '?') : line, 'utf8');
+    const head = Buffer.allocUnsafe(6);
+    head.writeInt16BE(1, 0); // one field
+    head.writeInt32BE(bytes.length, 2);
+    parts.push(head, bytes);
+  }
+  const trailer = Buffer.allocUnsafe(2);
+  trailer.writeInt16BE(-1, 0);
+  parts.push(trailer);
+  return Buffer.concat(parts);
 }
 
 export class PGliteExecutor implements SqlExecutor {
@@ -166,9 +181,9 @@ export class PGliteExecutor implements SqlExecutor {
   private async copy(target: Queryable, manifestUri: string): Promise<void> {
     const lines = manifestLines(manifestUri);
     if (lines.length === 0) return;
-    const blob = new Blob([lines.map(copyTextLine).join('\n') + '\n']);
+    const blob = new Blob([binaryCopyStream(lines)]);
     await target.query(
-      `copy streamflix.stg_raw_line (raw_line) from '/dev/blob' with (format text, delimiter E'\\x1f')`,
+      `copy streamflix.stg_raw_line (raw_line) from '/dev/blob' with (format binary)`,
       [],
       { blob },
     );

@@ -53,12 +53,20 @@ describe('COPY emulation', () => {
     afterAll(async () => w.close());
 
     it('lands lines verbatim, backslashes, tabs and control characters included', async () => {
-      const lines = ['{"a":"back\\\\slash \\" quote"}', 'tab\there', 'unit\x1fsep', '\\N', 'ünï'];
+      const lines = ['{"a":"back\\\\slash \\" quote"}', 'tab\there', 'unit\x1fsep', '\\N', 'ünï', 'carriage\rreturn', '\\.'];
       const file = join(dir, 'verbatim.ndjson');
       writeFileSync(file, lines.join('\n') + '\n');
       await w.exec.transaction([`copy streamflix.stg_raw_line (raw_line) from '${manifest(file)}' manifest`]);
       const r = await rows(w, 'select raw_line from streamflix.stg_raw_line order by line_no');
       expect(r.map((x) => x.raw_line)).toEqual(lines);
+    });
+
+    it('lands a NUL, which PostgreSQL text cannot hold, as ?', async () => {
+      const file = join(dir, 'nul.ndjson');
+      writeFileSync(file, 'a\0b\n');
+      await w.exec.transaction(['delete from streamflix.stg_raw_line', `copy streamflix.stg_raw_line (raw_line) from '${manifest(file)}' manifest`]);
+      const r = await rows(w, 'select raw_line from streamflix.stg_raw_line');
+      expect(r.map((x) => x.raw_line)).toEqual(['a?b']);
     });
   });
 });
