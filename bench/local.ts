@@ -12,6 +12,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
 import { generateDataset, type GeneratedDataset } from '../tools/generator/index';
 import { openLocalWarehouse, type LocalWarehouse } from '../local/warehouse';
 
@@ -35,6 +36,22 @@ async function loadAll(w: LocalWarehouse, ds: GeneratedDataset, reference: boole
 }
 
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
+
+/**
+ * A fixed PGlite workload (hashing 300k short texts), timed before and after: shared and
+ * virtual machines drift by a quarter within an hour, so figures from two runs compare
+ * only together with this reference.
+ */
+async function machineReference(): Promise<number> {
+  const db = new PGlite();
+  await db.waitReady;
+  await db.query('select sum(length(md5(i::text))) from generate_series(1, 300000) as i'); // warm-up
+  const started = performance.now();
+  await db.query('select sum(length(md5(i::text))) from generate_series(1, 300000) as i');
+  const ms = performance.now() - started;
+  await db.close();
+  return ms;
+}
 const peakMb = (): number => process.resourceUsage().maxRSS / 1024;
 
 async function scenario(label: string, days: number): Promise<{ throughput: number; smallMs: number; lines: number; smallLines: number }> {
@@ -61,6 +78,7 @@ async function scenario(label: string, days: number): Promise<{ throughput: numb
 }
 
 try {
+  const refBefore = await machineReference();
   console.log('local engine (PGlite), one process, generated data; generation not timed');
   const small = await scenario('100k', 2);
   global.gc?.();
@@ -71,6 +89,7 @@ try {
   console.log(`throughput 1M:   ${fmt(large.throughput)} events/s (target >= 25,000)`);
   console.log(`peak memory:     ${fmt(peakMb())} MB RSS (target < 2,048 at 1M)`);
   console.log(`10k load on 1M vs on 100k history: ${fmt(large.smallMs)} ms / ${fmt(small.smallMs)} ms = ratio ${ratio.toFixed(2)} (target < 1.5)`);
+  console.log(`machine reference: ${fmt(refBefore)} ms before, ${fmt(await machineReference())} ms after (a fixed PGlite workload; lower is a faster machine)`);
 } finally {
   rmSync(root, { recursive: true, force: true });
 }
