@@ -9,8 +9,43 @@ export function shimStatements(): string[] {
   return [
     // getdate(): the current UTC time as a timestamp without zone, as on Redshift.
     `create or replace function public.getdate() returns timestamp language sql volatile as $$ select (now() at time zone 'UTC')::timestamp $$`,
-    // SUPER is stored as jsonb; parsing is validated without an exception block.
-    `create or replace function public.can_json_parse(text) returns boolean language sql stable strict as $$ select pg_input_is_valid($1, 'jsonb') $$`,
+    // SUPER is stored as jsonb; parsing is validated without an exception block. PostgreSQL's
+    // JSON parser recurses once per nesting level, and PGlite's WASM stack gives out (the
+    // instance stops answering) long before max_stack_depth: a text nested deeper than
+    // 1,000 levels is refused here, before the parser sees it. Only a text with more than
+    // 1,000 opening brackets is scanned, so ordinary lines pay two length checks.
+    `create or replace function public.sf_json_deeper_than(t text, max_depth integer) returns boolean language plpgsql immutable strict as $$
+       declare
+         b bytea := convert_to(t, 'UTF8');
+         depth integer := 0;
+         in_string boolean := false;
+         escaped boolean := false;
+         c integer;
+       begin
+         for i in 0 .. length(b) - 1 loop
+           c := get_byte(b, i);
+           if in_string then
+             if escaped then escaped := false;
+             elsif c = 92 then escaped := true;
+             elsif c = 34 then in_string := false;
+             end if;
+           elsif c = 34 then in_string := true;
+           elsif c = 91 or c = 123 then
+             depth := depth + 1;
+             if depth > max_depth then return true; end if;
+           elsif c = 93 or c = 125 then depth := depth - 1;
+           end if;
+         end loop;
+         return false;
+       end $$`,
+    `create or replace function public.can_json_parse(text) returns boolean language sql stable as $$
+       select case
+         when octet_length($1) > 1000
+           and octet_length($1) - octet_length(translate($1, '[{', '')) > 1000
+           and public.sf_json_deeper_than($1, 1000)
+           then false
+         else pg_input_is_valid($1, 'jsonb')
+       end $$`,
     `create or replace function public.json_parse(text) returns jsonb language sql immutable strict as $$ select $1::jsonb $$`,
     `create or replace function public.json_typeof(jsonb) returns text language sql immutable strict as $$ select jsonb_typeof($1) $$`,
     `create or replace function public.sf_json_serialize(jsonb) returns text language sql immutable strict as $$ select $1::text $$`,

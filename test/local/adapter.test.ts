@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { PGlite } from '@electric-sql/pglite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adaptStatement, shimStatements } from '../../local/adapter';
 
 const DDL = `-- why
@@ -63,5 +64,37 @@ describe('shims', () => {
       expect(text).toContain(`function public.${f}(`);
     }
     expect(text).toContain('create cast (jsonb as varchar)');
+  });
+});
+
+describe('can_json_parse on PGlite', () => {
+  let db: PGlite;
+  beforeAll(async () => {
+    db = new PGlite();
+    for (const stmt of shimStatements()) await db.exec(stmt);
+  });
+  afterAll(async () => db.close());
+
+  const check = async (text: string | null): Promise<boolean | null> =>
+    ((await db.query<{ ok: boolean | null }>('select can_json_parse($1) as ok', [text])).rows[0] as { ok: boolean | null }).ok;
+
+  it('says true for JSON, false for text jsonb refuses, null for null', async () => {
+    expect(await check('{"a":[1,{"b":null}]}')).toBe(true);
+    expect(await check('{"a":')).toBe(false);
+    expect(await check('{"a":"\\u0000"}')).toBe(false);
+    expect(await check(null)).toBeNull();
+  });
+
+  it('follows nesting to 1,000 levels and refuses deeper text before the parser sees it', async () => {
+    const nested = (depth: number): string => '{"a":'.repeat(depth) + '1' + '}'.repeat(depth);
+    expect(await check(nested(1000))).toBe(true);
+    expect(await check(nested(1001))).toBe(false);
+    expect(await check('['.repeat(20000) + ']'.repeat(20000))).toBe(false);
+    // the instance still answers (PGlite's stack would have given out in the parser)
+    expect((await db.query('select 1 as alive')).rows).toEqual([{ alive: 1 }]);
+  });
+
+  it('does not count brackets inside strings as nesting', async () => {
+    expect(await check(JSON.stringify(['['.repeat(5000), '{'.repeat(5000)]))).toBe(true);
   });
 });

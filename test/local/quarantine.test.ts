@@ -100,6 +100,21 @@ describe('a line Redshift COPY rejects (STL_LOAD_ERRORS)', () => {
   });
 });
 
+describe('a line nested deeper than the local JSON parser can follow', () => {
+  it('is quarantined as malformed_json and the rest of the file loads', async () => {
+    const w = await freshWarehouse();
+    try {
+      const deep = '['.repeat(20000) + ']'.repeat(20000);
+      const out = await load(w, 'events', [deep, good]);
+      expect(out.result).toMatchObject({ linesRead: 2, eventsLoaded: 1, duplicates: 0, quarantined: 1 });
+      const [q] = await rows(w, 'select octet_length(raw_line) as bytes, reason, detail from streamflix.etl_quarantine');
+      expect(q).toEqual({ bytes: 40000, reason: 'malformed_json', detail: null });
+    } finally {
+      await w.close();
+    }
+  });
+});
+
 describe('quarantine of reference feeds (reference-data.md)', () => {
   it('names the first invalid field of user snapshots and catalog items', async () => {
     const w = await freshWarehouse();
