@@ -104,7 +104,7 @@ const BINARY_COPY_SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
  * for byte with no escaping to undo (cheaper for PGlite than the text format). A NUL,
  * which PostgreSQL text cannot hold, becomes '?'.
  */
-export function binaryCopyStream(lines: readonly string[]): Buffer {
+function binaryCopyStream(lines: readonly string[]): Buffer {
   const parts: Buffer[] = [BINARY_COPY_SIGNATURE, Buffer.alloc(8)]; // flags and extension length: 0
   for (const line of lines) {
     const bytes = Buffer.from(line.includes('\0') ? line.replace(/\0/g, '?') : line, 'utf8');
