@@ -106,8 +106,8 @@ const SORTKEY = /\b(?:compound\s+|interleaved\s+)?sortkey\s*\(([^)]*)\)/i;
  *   load's guarantee is still verified; the sort key becomes a btree index on the same
  *   columns, the local stand-in for zone maps.
  * - elsewhere `json_serialize(` becomes `public.sf_json_serialize(` (PostgreSQL's JSON_SERIALIZE
- *   is a different construct) and `x['k']::varchar` calls the cast's function directly (inlined);
- *   everything else passes unchanged.
+ *   is a different construct), `x['a']['b']::varchar` becomes `x -> 'a' ->> 'b'` and any other
+ *   `x['k']` becomes `x -> 'k'`; everything else passes unchanged.
  */
 export function adaptStatement(statement: string): string[] {
   const sql = statement.replace(LEADING_COMMENTS, '');
