@@ -88,12 +88,13 @@ function arrowPath(base: string, keys: string, last: '->' | '->>'): string {
  * `->>` hands back the text without building a jsonb value first. Keys are plain
  * identifiers, so they need no quoting.
  */
-const SUPER_TO_VARCHAR = /\b([a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)?)((?:\['[a-z0-9_]+'\])+)::varchar\b/gi;
+const SUBSCRIPTED = String.raw`\b([a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)?)((?:\['[a-z0-9_]+'\])+)`;
+const SUPER_TO_VARCHAR = new RegExp(String.raw`${SUBSCRIPTED}::varchar\b`, 'gi');
 /**
  * Any other `x['a']['b']` (object keys only): the same value by `x -> 'a' -> 'b'`, which
  * PostgreSQL evaluates without the generic subscripting machinery (about 10% cheaper).
  */
-const SUPER_SUBSCRIPT = /\b([a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)?)((?:\['[a-z0-9_]+'\])+)/gi;
+const SUPER_SUBSCRIPT = new RegExp(SUBSCRIPTED, 'gi');
 
 const LEADING_COMMENTS = /^(\s*(--[^\n]*(\n|$)|\/\*[\s\S]*?\*\/))*\s*/;
 const SORTKEY = /\b(?:compound\s+|interleaved\s+)?sortkey\s*\(([^)]*)\)/i;
