@@ -23,6 +23,9 @@ const EVENT_CASES: [string, string, string | null][] = [
   [withField({ event_ts: '2026-11-02T24:00:00Z' }), 'invalid_field', 'event_ts'],
   [withField({ event_ts: '2026-11-02T10:00:00' }), 'invalid_field', 'event_ts'],
   [withField({ event_ts: '2026-11-02 10:00:00Z' }), 'invalid_field', 'event_ts'],
+  [withField({ event_ts: '2026-11-02T10:00:00+24:00' }), 'invalid_field', 'event_ts'],
+  [withField({ event_ts: '2026-11-02T10:00:00+05:60' }), 'invalid_field', 'event_ts'],
+  [withField({ event_ts: '2026-11-02T10:00:00.Z' }), 'invalid_field', 'event_ts'],
   [withField({ user_id: '' }), 'invalid_field', 'user_id'],
   [withField({ content_id: null }), 'invalid_field', 'content_id'],
   [withField({ device: undefined }), 'invalid_field', 'device'],
@@ -143,6 +146,77 @@ describe('quarantine of reference feeds (reference-data.md)', () => {
         ...users.map(([, reason, detail]) => ({ kind: 'users', reason, detail })),
         ...catalog.map(([, reason, detail]) => ({ kind: 'catalog', reason, detail })),
       ]);
+    } finally {
+      await w.close();
+    }
+  });
+});
+
+/** A valid line with one number written as raw JSON text (`60.000` stays as written). */
+const withNumber = (id: string, field: string, text: string, patch: Record<string, unknown> = {}): string =>
+  withField({ event_id: id, [field]: 0, ...patch }).replace(`"${field}":0`, `"${field}":${text}`);
+const rate = { event_type: 'rate', session_id: undefined, position_sec: undefined };
+
+describe('number fields at the edges of their forms (events.md, reference-data.md)', () => {
+  const EVENTS: [string, string | null][] = [
+    [withNumber('p12', 'position_sec', '999999999999.5'), null],
+    [withNumber('p13', 'position_sec', '1000000000000'), 'position_sec'],
+    [withNumber('p0', 'position_sec', '0.000'), null],
+    [withNumber('o1', 'utc_offset_minutes', '60.000'), null],
+    [withNumber('o2', 'utc_offset_minutes', '-0.0'), null],
+    [withNumber('o3', 'utc_offset_minutes', '59.50'), 'utc_offset_minutes'],
+    [withNumber('o4', 'utc_offset_minutes', '-1000000000'), 'utc_offset_minutes'],
+    [withNumber('f1', 'from_position_sec', '7.25', { event_type: 'seek' }), null],
+    [withNumber('f2', 'from_position_sec', '-7.25', { event_type: 'seek' }), 'from_position_sec'],
+    [withNumber('r1', 'rating', '5.00', rate), null],
+    [withNumber('r2', 'rating', '1', rate), null],
+    [withNumber('r3', 'rating', '0', rate), 'rating'],
+    [withNumber('r4', 'rating', '15', rate), 'rating'],
+    [withNumber('r5', 'rating', '-5', rate), 'rating'],
+    [withNumber('r6', 'rating', '3.01', rate), 'rating'],
+  ];
+
+  it('loads the plain forms and names the field of the others', async () => {
+    const w = await freshWarehouse();
+    try {
+      const out = await load(w, 'events', EVENTS.map((e) => e[0]));
+      const bad = EVENTS.filter((e) => e[1] !== null);
+      expect(out.result).toMatchObject({ linesRead: EVENTS.length, eventsLoaded: EVENTS.length - bad.length, quarantined: bad.length });
+      const q = await rows(w, 'select raw_line, detail from streamflix.etl_quarantine order by line_no');
+      expect(q).toEqual(bad.map(([raw_line, detail]) => ({ raw_line, detail })));
+    } finally {
+      await w.close();
+    }
+  });
+
+  it('takes integers written with a zero fraction in the reference feeds, and nothing wider than nine digits', async () => {
+    const w = await freshWarehouse();
+    try {
+      const ep = (id: string, season: string, episode: string, duration = '10'): string =>
+        JSON.stringify({ ...movie(id, 1), content_type: 'episode', series_id: 's', series_title: 'S', season_number: 1, episode_number: 1 })
+          .replace('"duration_sec":1', `"duration_sec":${duration}`)
+          .replace('"season_number":1', `"season_number":${season}`)
+          .replace('"episode_number":1', `"episode_number":${episode}`);
+      const catalog: [string, string | null][] = [
+        [ep('c1', '2.0', '3.00'), null],
+        [ep('c2', '1.5', '3'), 'season_number'],
+        [ep('c3', '1', '-3'), 'episode_number'],
+        [ep('c4', '1', '1', '999999999'), null],
+        [ep('c5', '1', '1', '1000000000'), 'duration_sec'],
+      ];
+      const user = (id: string, year: string): string =>
+        JSON.stringify(userSnap(id, '2026-01-01T00:00:00Z', 'basic', { birth_year: 1 })).replace('"birth_year":1', `"birth_year":${year}`);
+      const users: [string, string | null][] = [
+        [user('a', '1990.0'), null],
+        [user('b', '1990.5'), 'birth_year'],
+        [user('c', '-1990'), null],
+      ];
+      await load(w, 'catalog', catalog.map((c) => c[0]));
+      await load(w, 'users', users.map((u) => u[0]));
+      const q = await rows(w, 'select raw_line, detail from streamflix.etl_quarantine order by batch_id, line_no');
+      expect(q).toEqual([...catalog, ...users].filter((c) => c[1] !== null).map(([raw_line, detail]) => ({ raw_line, detail })));
+      const [loaded] = await rows(w, "select count(*)::int as n from streamflix.dim_content where content_id in ('c1', 'c4')");
+      expect(loaded).toEqual({ n: 2 });
     } finally {
       await w.close();
     }

@@ -63,6 +63,8 @@ describe('sessionization rules (warehouse.md)', () => {
       ['1999-12-31T23:59:59.5+00:00', '1999-12-31T23:59:59.500Z'],
       ['2100-02-28T12:00:00+14:00', '2100-02-27T22:00:00.000Z'],
       ['1969-07-20T20:17:40.123456Z', '1969-07-20T20:17:40.123Z'],
+      ['2026-11-02T10:00:00.5+05:30', '2026-11-02T04:30:00.500Z'],
+      ['2026-01-01T00:15:00-09:45', '2026-01-01T10:00:00.000Z'],
     ];
     await load(w, 'events', cases.map(([ts], i) => ev({ id: `t${i}`, type: 'play', ts, session: `z${i}` })));
     const r = await rows(w, `select event_id, event_ts, event_us from streamflix.evt_event order by event_id`);
