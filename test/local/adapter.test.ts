@@ -31,8 +31,8 @@ describe('adaptStatement', () => {
     expect(table).toMatch(/references streamflix\.d \(k\) deferrable initially deferred/);
   });
 
-  it('turns the sort key into a btree index on the same columns', () => {
-    expect(index).toBe('create index if not exists streamflix_t_sortkey on streamflix.t (k, name)');
+  it('turns the sort key into a BRIN index (block-range minimum and maximum, as zone maps) on the same columns', () => {
+    expect(index).toBe('create index if not exists streamflix_t_sortkey on streamflix.t using brin (k, name)');
   });
 
   it('renames json_serialize, which PostgreSQL parses as its own construct', () => {
