@@ -3,6 +3,7 @@
  * `:name` parameters bound as `$n`, and Redshift's COPY of a manifest emulated by
  * reading the files it names (plain or gzip) and landing their lines in order.
  */
+import { isUtf8 } from 'node:buffer';
 import { readFileSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -57,7 +58,7 @@ function pathOf(url: string): string {
   throw new Error(`local COPY reads file:// URLs or absolute paths only; got ${url}`);
 }
 
-function readText(path: string): string {
+function readBytes(path: string): Buffer {
   let bytes: Buffer;
   try {
     bytes = readFileSync(path);
@@ -71,7 +72,11 @@ function readText(path: string): string {
       throw new Error(`cannot read ${path}: not valid gzip (${(e as Error).message})`);
     }
   }
-  return bytes.toString('utf8');
+  return bytes;
+}
+
+function readText(path: string): string {
+  return readBytes(path).toString('utf8');
 }
 
 function truncateBytes(line: string): string {
@@ -80,32 +85,37 @@ function truncateBytes(line: string): string {
   return cut.endsWith('\uFFFD') ? cut.slice(0, -1) : cut;
 }
 
-/** The lines of the manifest's files, in order, as COPY with ignoreblanklines lands them. */
-export function manifestLines(manifestUri: string): string[] {
+function manifestFiles(manifestUri: string): string[] {
   const manifestPath = pathOf(manifestUri);
-  let entries: { url: string; mandatory?: boolean }[];
   try {
-    entries = (JSON.parse(readText(manifestPath)) as { entries: { url: string; mandatory?: boolean }[] }).entries;
+    const entries = (JSON.parse(readText(manifestPath)) as { entries: { url: string; mandatory?: boolean }[] }).entries;
+    return entries.map((e) => pathOf(e.url));
   } catch (e) {
     throw new Error(`cannot read manifest ${manifestPath}: ${(e as Error).message}`);
   }
+}
+
+function linesOf(text: string): string[] {
   const lines: string[] = [];
-  for (const entry of entries) {
-    const text = readText(pathOf(entry.url));
-    for (const line of text.split('\n')) if (line !== '') lines.push(truncateBytes(line));
-  }
+  for (const line of text.split('\n')) if (line !== '') lines.push(truncateBytes(line));
   return lines;
 }
 
-const BINARY_COPY_SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
+/** The lines of the manifest's files, in order, as COPY with ignoreblanklines lands them. */
+export function manifestLines(manifestUri: string): string[] {
+  return manifestFiles(manifestUri).flatMap((path) => linesOf(readText(path)));
+}
+
+const BINARY_COPY_HEADER = Buffer.concat([Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1'), Buffer.alloc(8)]); // flags, extension length: 0
+const BINARY_COPY_TRAILER = Buffer.from([0xff, 0xff]); // field count -1
 
 /**
- * The lines as a PostgreSQL binary COPY stream of one text column: each line lands byte
- * for byte with no escaping to undo (cheaper for PGlite than the text format). A NUL,
- * which PostgreSQL text cannot hold, becomes '?'.
+ * Rows of one text column in PostgreSQL's binary COPY format (without header and trailer):
+ * each line lands byte for byte with no escaping to undo (cheaper for PGlite than the text
+ * format). A NUL, which PostgreSQL text cannot hold, becomes '?'.
  */
-function binaryCopyStream(lines: readonly string[]): Buffer {
-  const parts: Buffer[] = [BINARY_COPY_SIGNATURE, Buffer.alloc(8)]; // flags and extension length: 0
+function binaryRows(lines: readonly string[]): Buffer {
+  const parts: Buffer[] = [];
   for (const line of lines) {
     const bytes = Buffer.from(line.includes('\0') ? line.replace(/\0/g, '?') : line, 'utf8');
     const head = Buffer.allocUnsafe(6);
@@ -113,10 +123,49 @@ function binaryCopyStream(lines: readonly string[]): Buffer {
     head.writeInt32BE(bytes.length, 2);
     parts.push(head, bytes);
   }
-  const trailer = Buffer.allocUnsafe(2);
-  trailer.writeInt16BE(-1, 0);
-  parts.push(trailer);
   return Buffer.concat(parts);
+}
+
+/**
+ * The same rows straight from a file's bytes, when they are valid UTF-8 (every generated
+ * and every well-formed file): no string is decoded or encoded again, which halves the
+ * emulated COPY's JavaScript time. Lines are cut at '\n' (a '\r' stays, as on Redshift),
+ * blank ones skipped, a line over 65,535 bytes is cut at the last character boundary
+ * within them, and a NUL becomes '?', exactly as `binaryRows(linesOf(text))`.
+ */
+function binaryRowsOfUtf8(bytes: Buffer): Buffer {
+  let newlines = 0;
+  for (let i = bytes.indexOf(0x0a); i !== -1; i = bytes.indexOf(0x0a, i + 1)) newlines += 1;
+  const out = Buffer.allocUnsafe(bytes.length + 6 * (newlines + 1));
+  let at = 0;
+  for (let start = 0; start < bytes.length; ) {
+    const nl = bytes.indexOf(0x0a, start);
+    const end = nl === -1 ? bytes.length : nl;
+    let len = end - start;
+    if (len > MAX_LINE_BYTES) {
+      len = MAX_LINE_BYTES;
+      while (len > 0 && (bytes[start + len] & 0xc0) === 0x80) len -= 1; // not inside a character
+    }
+    if (len > 0) {
+      out.writeInt16BE(1, at);
+      out.writeInt32BE(len, at + 2);
+      bytes.copy(out, at + 6, start, start + len);
+      for (let i = out.indexOf(0, at + 6); i !== -1 && i < at + 6 + len; i = out.indexOf(0, i + 1)) out[i] = 0x3f;
+      at += 6 + len;
+    }
+    start = end + 1;
+  }
+  return out.subarray(0, at);
+}
+
+/** The manifest's lines as one binary COPY stream; null when there are none. */
+export function copyStream(manifestUri: string): Buffer | null {
+  const rows = manifestFiles(manifestUri).map((path) => {
+    const bytes = readBytes(path);
+    return isUtf8(bytes) ? binaryRowsOfUtf8(bytes) : binaryRows(linesOf(bytes.toString('utf8')));
+  });
+  if (rows.every((r) => r.length === 0)) return null;
+  return Buffer.concat([BINARY_COPY_HEADER, ...rows, BINARY_COPY_TRAILER]);
 }
 
 export class PGliteExecutor implements SqlExecutor {
@@ -179,9 +228,9 @@ export class PGliteExecutor implements SqlExecutor {
   }
 
   private async copy(target: Queryable, manifestUri: string): Promise<void> {
-    const lines = manifestLines(manifestUri);
-    if (lines.length === 0) return;
-    const blob = new Blob([binaryCopyStream(lines)]);
+    const stream = copyStream(manifestUri);
+    if (stream === null) return;
+    const blob = new Blob([stream]);
     await target.query(
       `copy streamflix.stg_raw_line (raw_line) from '/dev/blob' with (format binary)`,
       [],

@@ -61,6 +61,39 @@ describe('COPY emulation', () => {
       expect(r.map((x) => x.raw_line)).toEqual(lines);
     });
 
+    const landed = async (file: string): Promise<unknown[]> => {
+      await w.exec.transaction(['delete from streamflix.stg_raw_line', `copy streamflix.stg_raw_line (raw_line) from '${manifest(file)}' manifest`]);
+      return (await rows(w, 'select raw_line from streamflix.stg_raw_line order by line_no')).map((x) => x.raw_line);
+    };
+
+    it('cuts a line over 65,535 bytes at the last whole character within them', async () => {
+      const file = join(dir, 'long.ndjson');
+      const twoByte = 'a'.repeat(65534) + 'é' + 'tail'; // é would straddle byte 65,535
+      const fourByte = 'b'.repeat(65533) + '😀'; // the emoji would straddle it
+      const exact = 'c'.repeat(65533) + 'é'; // ends exactly at byte 65,535
+      writeFileSync(file, [twoByte, fourByte, exact, 'short'].join('\n'));
+      expect(await landed(file)).toEqual(['a'.repeat(65534), 'b'.repeat(65533), exact, 'short']);
+      expect(await landed(file)).toEqual(manifestLines(manifest(file)));
+    });
+
+    it('lands a file that is not valid UTF-8 with replacement characters, as the text path reads it', async () => {
+      const file = join(dir, 'latin1.ndjson');
+      writeFileSync(file, Buffer.concat([Buffer.from('caf'), Buffer.from([0xe9]), Buffer.from('\nok\0\n')]));
+      expect(await landed(file)).toEqual(['caf\uFFFD', 'ok?']);
+    });
+
+    it('lands the lines of every file a manifest names, in order', async () => {
+      const a = join(dir, 'm1.ndjson');
+      const b = join(dir, 'm2.ndjson');
+      writeFileSync(a, 'a1\n\na2\r\n');
+      writeFileSync(b, gzipSync('b1\nb\u00002'));
+      const path = join(dir, 'two.manifest');
+      writeFileSync(path, manifestFor([pathToFileURL(a).href, pathToFileURL(b).href]));
+      await w.exec.transaction(['delete from streamflix.stg_raw_line', `copy streamflix.stg_raw_line (raw_line) from '${path}' manifest`]);
+      const r = await rows(w, 'select raw_line from streamflix.stg_raw_line order by line_no');
+      expect(r.map((x) => x.raw_line)).toEqual(['a1', 'a2\r', 'b1', 'b?2']);
+    });
+
     it('lands a NUL, which PostgreSQL text cannot hold, as ?', async () => {
       const file = join(dir, 'nul.ndjson');
       writeFileSync(file, 'a\0b\n');
