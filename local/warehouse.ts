@@ -32,8 +32,19 @@ const ANALYZED =
 
 function upkeepStatements(eventLoads: number): string[] {
   const analyze = eventLoads <= 3 || eventLoads % 8 === 0;
-  return analyze ? [`analyze ${STAGING}`, `analyze ${ANALYZED}`, `truncate ${STAGING}`] : [`truncate ${STAGING}`];
+  return [...(analyze ? [`analyze ${STAGING}`, `analyze ${ANALYZED}`] : []), `truncate ${STAGING}`, SUMMARIZE_BLOCK_RANGES];
 }
+
+/**
+ * The sort keys' BRIN indexes (the adapter's stand-in for zone maps) describe a block range
+ * only once it is summarized, and PostgreSQL summarizes new ranges in (auto)vacuum, which
+ * PGlite does not run: until then every new range matches every search, and a 72-hour range
+ * on evt_event read the whole table. After each load the new ranges are summarized (only
+ * those: a few milliseconds), as Redshift keeps its zone maps current on every write.
+ */
+const SUMMARIZE_BLOCK_RANGES =
+  'select brin_summarize_new_values(i.oid) from pg_class as i join pg_am as a on a.oid = i.relam ' +
+  "where a.amname = 'brin' and i.relnamespace = 'streamflix'::regnamespace";
 
 /**
  * Local physical settings, not logic: the staging tables are unlogged (scratch space
@@ -175,6 +186,8 @@ export async function openLocalWarehouse(options: LocalWarehouseOptions = {}): P
           eventLoads += 1;
           for (const stmt of upkeepStatements(eventLoads)) await db.exec(stmt);
           if (eventLoads === 1) await db.exec(AFTER_FIRST_STATISTICS);
+        } else {
+          await db.exec(SUMMARIZE_BLOCK_RANGES);
         }
         progress(
           `batch ${result.batchId} ${file.kind} ${path}: ${result.linesRead} lines, ${result.eventsLoaded} loaded, ` +
