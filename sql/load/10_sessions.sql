@@ -1,6 +1,11 @@
 -- Sessionization (warehouse.md). Every session this load brings an event of is
--- recomputed from all its stored events, read only within 72 hours of the load's
--- event times, then merged into the accumulating snapshot.
+-- recomputed from all its stored events, then merged into the accumulating snapshot.
+-- Its stored events lie between its row's session_start_ts and session_end_ts (the first
+-- and last event so far: every stored event was read by the recompute that set them) and
+-- the new ones between their own first and last; all within 72 hours of the load's event
+-- times (warehouse.md, bounded history). So evt_event is read only over the narrower of
+-- the two ranges: a late event no longer drags the read 72 hours behind itself, only
+-- back to the start of its own session.
 delete from streamflix.stg_session;
 
 insert into streamflix.stg_session (
@@ -19,10 +24,33 @@ with batch as (
     where load_token = :load_token
 ),
 
-touched as (
-    select distinct e.session_id
+new_events as (
+    select
+        e.session_id,
+        min(e.event_ts) as first_ts,
+        max(e.event_ts) as last_ts
     from streamflix.stg_event as e
     where e.session_id is not null
+    group by e.session_id
+),
+
+touched as (
+    -- each touched session with the range of all its events, stored and new
+    select
+        n.session_id,
+        case when f.session_start_ts < n.first_ts then f.session_start_ts else n.first_ts end as first_ts,
+        case when f.session_end_ts > n.last_ts then f.session_end_ts else n.last_ts end as last_ts
+    from new_events as n
+    left join streamflix.fact_viewing_session as f on n.session_id = f.session_id
+),
+
+read_range as (
+    select
+        case when min(t.first_ts) > b.lo then min(t.first_ts) else b.lo end as lo,
+        case when max(t.last_ts) < b.hi then max(t.last_ts) else b.hi end as hi
+    from touched as t
+    cross join batch as b
+    group by b.lo, b.hi
 ),
 
 history as (
@@ -41,8 +69,8 @@ history as (
         e.local_time_key
     from streamflix.evt_event as e
     inner join touched as t on e.session_id = t.session_id
-    cross join batch as b
-    where e.event_ts between b.lo and b.hi
+    cross join read_range as r
+    where e.event_ts between r.lo and r.hi
 ),
 
 ordered as (
