@@ -99,6 +99,20 @@ describe('sessionization rules (warehouse.md)', () => {
     expect(await session(w)).toMatchObject({ watch_duration_seconds: 105, event_count: 5, pause_count: 1, is_closed: true, last_batch_id: 2 });
   });
 
+  it('recomputes from every stored event when the late ones fall strictly inside the session', async () => {
+    await load(w, 'events', [
+      ev({ id: 'a', type: 'play', ts: '2026-11-02T20:00:00Z' }),
+      ev({ id: 'z', type: 'stop', ts: '2026-11-02T21:00:00Z', pos: 3000 }),
+    ]);
+    // only a pause and a resume arrive: the read must still reach the stored play and stop
+    await load(w, 'events', [
+      ev({ id: 'b', type: 'pause', ts: '2026-11-02T20:10:00Z', pos: 600 }),
+      ev({ id: 'c', type: 'resume', ts: '2026-11-02T20:20:00Z', pos: 600 }),
+    ]);
+    // play->pause 600 + (paused) + resume->stop 2,400 capped at 1,800
+    expect(await session(w)).toMatchObject({ watch_duration_seconds: 2400, session_duration_seconds: 3600, event_count: 4, pause_count: 1, is_closed: true });
+  });
+
   it('closes untouched sessions once the watermark is 1,800 s past their end, and only then', async () => {
     await load(w, 'events', [
       ev({ id: 'a1', type: 'play', ts: '2026-11-02T10:00:00Z', session: 'A' }),
