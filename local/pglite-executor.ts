@@ -137,6 +137,7 @@ function binaryRowsOfUtf8(bytes: Buffer): Buffer {
   let newlines = 0;
   for (let i = bytes.indexOf(0x0a); i !== -1; i = bytes.indexOf(0x0a, i + 1)) newlines += 1;
   const out = Buffer.allocUnsafe(bytes.length + 6 * (newlines + 1));
+  const hasNul = bytes.includes(0);
   let at = 0;
   for (let start = 0; start < bytes.length; ) {
     const nl = bytes.indexOf(0x0a, start);
@@ -150,7 +151,10 @@ function binaryRowsOfUtf8(bytes: Buffer): Buffer {
       out.writeInt16BE(1, at);
       out.writeInt32BE(len, at + 2);
       bytes.copy(out, at + 6, start, start + len);
-      for (let i = out.indexOf(0, at + 6); i !== -1 && i < at + 6 + len; i = out.indexOf(0, i + 1)) out[i] = 0x3f;
+      if (hasNul) {
+        const row = out.subarray(at + 6, at + 6 + len); // searched alone: the rest of out is not initialized
+        for (let i = row.indexOf(0); i !== -1; i = row.indexOf(0, i + 1)) row[i] = 0x3f;
+      }
       at += 6 + len;
     }
     start = end + 1;
