@@ -110,28 +110,12 @@ const BINARY_COPY_HEADER = Buffer.concat([Buffer.from('PGCOPY\n\xff\r\n\0', 'lat
 const BINARY_COPY_TRAILER = Buffer.from([0xff, 0xff]); // field count -1
 
 /**
- * Rows of one text column in PostgreSQL's binary COPY format (without header and trailer):
- * each line lands byte for byte with no escaping to undo (cheaper for PGlite than the text
- * format). A NUL, which PostgreSQL text cannot hold, becomes '?'.
- */
-function binaryRows(lines: readonly string[]): Buffer {
-  const parts: Buffer[] = [];
-  for (const line of lines) {
-    const bytes = Buffer.from(line.includes('\0') ? line.replace(/\0/g, '?') : line, 'utf8');
-    const head = Buffer.allocUnsafe(6);
-    head.writeInt16BE(1, 0); // one field
-    head.writeInt32BE(bytes.length, 2);
-    parts.push(head, bytes);
-  }
-  return Buffer.concat(parts);
-}
-
-/**
- * The same rows straight from a file's bytes, when they are valid UTF-8 (every generated
- * and every well-formed file): no string is decoded or encoded again, which halves the
- * emulated COPY's JavaScript time. Lines are cut at '\n' (a '\r' stays, as on Redshift),
- * blank ones skipped, a line over 65,535 bytes is cut at the last character boundary
- * within them, and a NUL becomes '?', exactly as `binaryRows(linesOf(text))`.
+ * The lines of a UTF-8 text as rows of one text column in PostgreSQL's binary COPY format
+ * (without header and trailer), straight from the bytes: each line lands byte for byte
+ * with no escaping to undo (cheaper for PGlite than the text format) and no string is
+ * decoded or encoded. As `manifestLines` reads them: cut at '\n' (a '\r' stays, as on
+ * Redshift), blank ones skipped, a line over 65,535 bytes cut at the last character
+ * boundary within them; a NUL, which PostgreSQL text cannot hold, becomes '?'.
  */
 function binaryRowsOfUtf8(bytes: Buffer): Buffer {
   let newlines = 0;
@@ -166,7 +150,8 @@ function binaryRowsOfUtf8(bytes: Buffer): Buffer {
 export function copyStream(manifestUri: string): Buffer | null {
   const rows = manifestFiles(manifestUri).map((path) => {
     const bytes = readBytes(path);
-    return isUtf8(bytes) ? binaryRowsOfUtf8(bytes) : binaryRows(linesOf(bytes.toString('utf8')));
+    // a file that is not valid UTF-8 is read as text is, invalid sequences replaced (U+FFFD)
+    return binaryRowsOfUtf8(isUtf8(bytes) ? bytes : Buffer.from(bytes.toString('utf8'), 'utf8'));
   });
   if (rows.every((r) => r.length === 0)) return null;
   return Buffer.concat([BINARY_COPY_HEADER, ...rows, BINARY_COPY_TRAILER]);
