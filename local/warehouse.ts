@@ -16,13 +16,14 @@ import { exportValue } from './export';
 import { PGliteExecutor } from './pglite-executor';
 
 /**
- * Engine upkeep after event loads. PGlite has no autovacuum: the staging tables are
- * scratch space (every load starts by emptying them), so once a load has committed they
- * are truncated rather than vacuumed, and the planner statistics are refreshed on the
- * first loads (staging analyzed while it still holds the load's rows) and then every
+ * Engine upkeep after each load. PGlite has no autovacuum: the staging tables are
+ * scratch space (every load starts by emptying them), so once an event load has committed
+ * they are truncated rather than vacuumed, and the planner statistics are refreshed on the
+ * first event loads (staging analyzed while it still holds the load's rows) and then every
  * eighth (ANALYZE samples a fixed number of rows, so its cost does not follow the
  * history). Redshift's automatic vacuum and analyze play this role there. Reference
- * loads are skipped: a table analyzed while still empty would mislead the planner.
+ * loads only get their new block ranges summarized: a table analyzed while still empty
+ * would mislead the planner.
  */
 const STAGING_TABLES = ['stg_raw_line', 'stg_line', 'stg_event', 'stg_session', 'stg_user_version'].map((t) => `streamflix.${t}`);
 const STAGING = STAGING_TABLES.join(', ');
@@ -30,7 +31,8 @@ const ANALYZED =
   'streamflix.evt_event, streamflix.evt_user_snapshot, streamflix.fact_viewing_session, streamflix.fact_content_rating, ' +
   'streamflix.dim_user, streamflix.dim_content, streamflix.dim_device, streamflix.bridge_content_genre, streamflix.etl_batch, streamflix.etl_loaded_object';
 
-function upkeepStatements(eventLoads: number): string[] {
+function upkeepStatements(kind: FeedKind, eventLoads: number): string[] {
+  if (kind !== 'events') return [SUMMARIZE_BLOCK_RANGES];
   const analyze = eventLoads <= 3 || eventLoads % 8 === 0;
   return [...(analyze ? [`analyze ${STAGING}`, `analyze ${ANALYZED}`] : []), `truncate ${STAGING}`, SUMMARIZE_BLOCK_RANGES];
 }
@@ -182,13 +184,9 @@ export async function openLocalWarehouse(options: LocalWarehouseOptions = {}): P
         const result = await runLoad(exec, [object], { copyCredentials: '', loadToken: randomUUID(), sqlDir });
         rmSync(object.manifestUri, { force: true });
         // engine upkeep, not logic: see upkeepStatements
-        if (file.kind === 'events') {
-          eventLoads += 1;
-          for (const stmt of upkeepStatements(eventLoads)) await db.exec(stmt);
-          if (eventLoads === 1) await db.exec(AFTER_FIRST_STATISTICS);
-        } else {
-          await db.exec(SUMMARIZE_BLOCK_RANGES);
-        }
+        if (file.kind === 'events') eventLoads += 1;
+        for (const stmt of upkeepStatements(file.kind, eventLoads)) await db.exec(stmt);
+        if (file.kind === 'events' && eventLoads === 1) await db.exec(AFTER_FIRST_STATISTICS);
         progress(
           `batch ${result.batchId} ${file.kind} ${path}: ${result.linesRead} lines, ${result.eventsLoaded} loaded, ` +
             `${result.duplicates} duplicates, ${result.quarantined} quarantined (${Date.now() - started} ms)`,
