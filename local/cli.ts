@@ -55,13 +55,21 @@ export function expandEvents(paths: readonly string[]): string[] {
   return out;
 }
 
+/**
+ * One row per file: an events file shows its load's etl_batch figures (each events file is
+ * its own load's only events file), a reference file its own lines, records applied and
+ * quarantined (a feed has no duplicates).
+ */
 function summary(outcomes: readonly FileLoadOutcome[]): string {
-  const lines = ['load\tkind\tlines_read\tevents_loaded\tduplicates\tquarantined\tfile'];
+  const lines = ['load\tkind\tlines_read\tloaded\tduplicates\tquarantined\tfile'];
   for (const o of outcomes) {
-    if (o.skipped || !o.result) lines.push(`-\t${o.kind}\t-\t-\t-\t-\t${o.path} (skipped: already loaded)`);
-    else {
+    if (o.skipped || !o.result || !o.object) lines.push(`-\t${o.kind}\t-\t-\t-\t-\t${o.path} (skipped: already loaded)`);
+    else if (o.kind === 'events') {
       const r = o.result;
       lines.push(`${r.batchId}\t${o.kind}\t${r.linesRead}\t${r.eventsLoaded}\t${r.duplicates}\t${r.quarantined}\t${o.path}`);
+    } else {
+      const { linesRead, quarantined } = o.object;
+      lines.push(`${o.result.batchId}\t${o.kind}\t${linesRead}\t${linesRead - quarantined}\t0\t${quarantined}\t${o.path}`);
     }
   }
   return lines.join('\n') + '\n';

@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import type { Row } from '../pipeline/executor';
-import { DEFAULT_SQL_DIR, manifestFor, pendingObjects, runLoad, type FeedKind, type LoadResult } from '../pipeline/load';
+import { DEFAULT_SQL_DIR, manifestFor, maxObjectsPerLoad, pendingObjects, runLoad, type FeedKind, type LoadedObject, type LoadResult } from '../pipeline/load';
 import { applyMigrations } from '../pipeline/migrations';
 import { shimStatements } from './adapter';
 import { exportValue } from './export';
@@ -31,8 +31,8 @@ const ANALYZED =
   'streamflix.evt_event, streamflix.evt_user_snapshot, streamflix.fact_viewing_session, streamflix.fact_content_rating, ' +
   'streamflix.dim_user, streamflix.dim_content, streamflix.dim_device, streamflix.bridge_content_genre, streamflix.etl_batch, streamflix.etl_loaded_object';
 
-function upkeepStatements(kind: FeedKind, eventLoads: number): string[] {
-  if (kind !== 'events') return [SUMMARIZE_BLOCK_RANGES];
+function upkeepStatements(withEvents: boolean, eventLoads: number): string[] {
+  if (!withEvents) return [SUMMARIZE_BLOCK_RANGES];
   // Staging holds one load's rows each time, alike from load to load (a truncated table's
   // row count is re-estimated from its size; its column statistics stay): the first load's
   // statistics describe the next ones. The other tables grow fastest, relatively, at first.
@@ -111,8 +111,44 @@ export interface FileLoadOutcome {
   readonly path: string;
   /** True when this path was loaded before: nothing was done. */
   readonly skipped: boolean;
-  /** The load's etl_batch figures, when it ran. */
+  /** The load's etl_batch figures (its event lines), when it ran. */
   readonly result?: LoadResult;
+  /** This file's own line counts in that load, when it ran. */
+  readonly object?: LoadedObject;
+}
+
+/**
+ * The loads of a list of files: reference files (catalog, users) join the load of the next
+ * events file, as in the spec's worked example (catalog, users and events as one load), and
+ * each events file ends its load, so successive event files stay successive loads, in order.
+ * A load holds at most `maxObjects` files.
+ */
+export function groupLoads<T extends { readonly kind: FeedKind }>(files: readonly T[], maxObjects: number): T[][] {
+  if (!Number.isInteger(maxObjects) || maxObjects < 1) throw new Error(`maxObjects must be a positive integer; got ${maxObjects}`);
+  const loads: T[][] = [];
+  let current: T[] = [];
+  for (const file of files) {
+    current.push(file);
+    if (file.kind === 'events' || current.length === maxObjects) {
+      loads.push(current);
+      current = [];
+    }
+  }
+  if (current.length > 0) loads.push(current);
+  return loads;
+}
+
+/** One progress line: the load's event lines, then each reference file's lines. */
+function describeLoad(result: LoadResult): string {
+  const events = result.objects.filter((o) => o.kind === 'events');
+  const parts = events.length === 0 ? [] : [
+    `events ${events.map((o) => o.key).join(', ')}: ${result.linesRead} lines, ${result.eventsLoaded} loaded, ` +
+      `${result.duplicates} duplicates, ${result.quarantined} quarantined`,
+  ];
+  for (const o of result.objects.filter((x) => x.kind !== 'events')) {
+    parts.push(`${o.kind} ${o.key}: ${o.linesRead} lines, ${o.linesRead - o.quarantined} applied, ${o.quarantined} quarantined`);
+  }
+  return parts.join('; ');
 }
 
 /** The report views, in the order of the five questions. */
@@ -179,28 +215,36 @@ export async function openLocalWarehouse(options: LocalWarehouseOptions = {}): P
     exec,
     async loadFiles(files) {
       const outcomes: FileLoadOutcome[] = [];
-      for (const file of files) {
-        const path = resolve(file.path);
-        assertReadable(path);
-        const object = { kind: file.kind, key: path, manifestUri: join(manifestDir, `${randomUUID()}.manifest`) };
-        if ((await pendingObjects(exec, [object])).length === 0) {
-          progress(`skipped ${path}: already loaded`);
-          outcomes.push({ kind: file.kind, path, skipped: true });
+      for (const group of groupLoads(files, maxObjectsPerLoad(sqlDir))) {
+        const entries = group.map((file) => {
+          const path = resolve(file.path);
+          assertReadable(path);
+          return { kind: file.kind, key: path, manifestUri: join(manifestDir, `${randomUUID()}.manifest`) };
+        });
+        const pending = new Set((await pendingObjects(exec, entries)).map((o) => o.key));
+        const objects = entries.filter((o) => pending.delete(o.key));
+        const skip = (o: (typeof entries)[number]): FileLoadOutcome => {
+          progress(`skipped ${o.key}: already loaded`);
+          return { kind: o.kind, path: o.key, skipped: true };
+        };
+        if (objects.length === 0) {
+          outcomes.push(...entries.map(skip));
           continue;
         }
-        writeFileSync(object.manifestUri, manifestFor([pathToFileURL(path).href]));
+        for (const o of objects) writeFileSync(o.manifestUri, manifestFor([pathToFileURL(o.key).href]));
         const started = Date.now();
-        const result = await runLoad(exec, [object], { copyCredentials: '', loadToken: randomUUID(), sqlDir });
-        rmSync(object.manifestUri, { force: true });
+        const result = await runLoad(exec, objects, { copyCredentials: '', loadToken: randomUUID(), sqlDir });
+        for (const o of objects) rmSync(o.manifestUri, { force: true });
         // engine upkeep, not logic: see upkeepStatements
-        if (file.kind === 'events') eventLoads += 1;
-        for (const stmt of upkeepStatements(file.kind, eventLoads)) await db.exec(stmt);
-        if (file.kind === 'events' && eventLoads === 1) await db.exec(AFTER_FIRST_STATISTICS);
-        progress(
-          `batch ${result.batchId} ${file.kind} ${path}: ${result.linesRead} lines, ${result.eventsLoaded} loaded, ` +
-            `${result.duplicates} duplicates, ${result.quarantined} quarantined (${Date.now() - started} ms)`,
-        );
-        outcomes.push({ kind: file.kind, path, skipped: false, result });
+        const withEvents = objects.some((o) => o.kind === 'events');
+        if (withEvents) eventLoads += 1;
+        for (const stmt of upkeepStatements(withEvents, eventLoads)) await db.exec(stmt);
+        if (withEvents && eventLoads === 1) await db.exec(AFTER_FIRST_STATISTICS);
+        progress(`batch ${result.batchId} ${describeLoad(result)} (${Date.now() - started} ms)`);
+        for (const o of entries) {
+          const object = objects.includes(o) ? result.objects.find((x) => x.key === o.key) : undefined;
+          outcomes.push(object ? { kind: o.kind, path: o.key, skipped: false, result, object } : skip(o));
+        }
       }
       return outcomes;
     },

@@ -40,10 +40,27 @@ export interface LoadPlan {
   readonly params: SqlParams;
 }
 
+/** One object a load landed, as `etl_loaded_object` records it. */
+export interface LoadedObject {
+  readonly key: string;
+  readonly kind: FeedKind;
+  /** Its non-blank lines. */
+  readonly linesRead: number;
+  /** Those of its lines quarantined. */
+  readonly quarantined: number;
+}
+
+/**
+ * A load's figures. `linesRead`, `eventsLoaded`, `duplicates` and `quarantined` are
+ * `etl_batch`'s and cover the load's event lines (linesRead = eventsLoaded + duplicates +
+ * quarantined); reference-feed lines are reconciled per object in `objects`.
+ */
 export interface LoadResult {
   readonly batchId: number;
   /** The object keys landed by this load (those not loaded before). */
   readonly sources: string[];
+  /** The same objects with their line counts, in key order. */
+  readonly objects: LoadedObject[];
   readonly linesRead: number;
   readonly eventsLoaded: number;
   readonly duplicates: number;
@@ -227,12 +244,20 @@ export async function runLoad(exec: SqlExecutor, objects: readonly BronzeObject[
   );
   const row = rows[0];
   if (!row) throw new Error(`load ${options.loadToken} committed but its etl_batch row is missing`);
-  const sources = await exec.query('select object_key from streamflix.etl_loaded_object where batch_id = :batch_id order by object_key', {
-    batch_id: Number(row.batch_id),
-  });
+  const landed = await exec.query(
+    'select object_key, kind, lines_read, quarantined from streamflix.etl_loaded_object where batch_id = :batch_id order by object_key',
+    { batch_id: Number(row.batch_id) },
+  );
+  const loaded = landed.map((r) => ({
+    key: String(r.object_key),
+    kind: String(r.kind) as FeedKind,
+    linesRead: Number(r.lines_read),
+    quarantined: Number(r.quarantined),
+  }));
   return {
     batchId: Number(row.batch_id),
-    sources: sources.map((r) => String(r.object_key)),
+    sources: loaded.map((o) => o.key),
+    objects: loaded,
     linesRead: Number(row.lines_read),
     eventsLoaded: Number(row.events_loaded),
     duplicates: Number(row.duplicates),

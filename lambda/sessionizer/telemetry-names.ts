@@ -12,6 +12,9 @@ export const Metric = {
   eventsLoaded: 'EventsLoaded',
   duplicates: 'Duplicates',
   quarantined: 'Quarantined',
+  /** Reference-feed lines (catalog, users): etl_batch's four counts cover event lines only. */
+  referenceLinesRead: 'ReferenceLinesRead',
+  referenceQuarantined: 'ReferenceLinesQuarantined',
   objectsLoaded: 'ObjectsLoaded',
   freshnessLag: 'FreshnessLagSeconds',
   skippedInFlight: 'SkippedInFlight',

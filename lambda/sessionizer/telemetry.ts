@@ -35,11 +35,17 @@ export function report(summary: RunSummary, metrics: Metrics, logger: Logger, no
     case 'loaded': {
       const { result } = summary;
       const lag = freshnessLagSeconds(result.watermark, now);
+      // etl_batch's counts are the event lines'; reference feeds are reconciled per object
+      const reference = result.objects.filter((o) => o.kind !== 'events');
+      const referenceLinesRead = reference.reduce((n, o) => n + o.linesRead, 0);
+      const referenceQuarantined = reference.reduce((n, o) => n + o.quarantined, 0);
       metrics.addMetric(Metric.objectsLoaded, MetricUnit.Count, result.sources.length);
       metrics.addMetric(Metric.linesRead, MetricUnit.Count, result.linesRead);
       metrics.addMetric(Metric.eventsLoaded, MetricUnit.Count, result.eventsLoaded);
       metrics.addMetric(Metric.duplicates, MetricUnit.Count, result.duplicates);
       metrics.addMetric(Metric.quarantined, MetricUnit.Count, result.quarantined);
+      metrics.addMetric(Metric.referenceLinesRead, MetricUnit.Count, referenceLinesRead);
+      metrics.addMetric(Metric.referenceQuarantined, MetricUnit.Count, referenceQuarantined);
       metrics.addMetric(Metric.morePending, MetricUnit.Count, summary.morePending ? 1 : 0);
       if (lag !== undefined) metrics.addMetric(Metric.freshnessLag, MetricUnit.Seconds, lag);
       logger.info('load committed', {
@@ -50,6 +56,9 @@ export function report(summary: RunSummary, metrics: Metrics, logger: Logger, no
         eventsLoaded: result.eventsLoaded,
         duplicates: result.duplicates,
         quarantined: result.quarantined,
+        referenceLinesRead,
+        referenceQuarantined,
+        objectLines: result.objects,
         watermark: result.watermark,
         freshnessLagSeconds: lag,
         morePending: summary.morePending,

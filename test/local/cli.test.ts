@@ -32,7 +32,17 @@ describe('local CLI', () => {
     });
     expect(read('dim_user')[0]).toMatchObject({ signup_date: '2026-01-10', valid_from: '2026-01-10T08:00:00.000Z', valid_to: null, birth_year: null });
     expect(read('rpt_session_duration')).toEqual([{ month_start: '2026-11-01', sessions: 1, avg_session_duration_seconds: 480, avg_watch_duration_seconds: 270 }]);
-    expect(read('etl_batch').map((b) => typeof b.lines_read)).toEqual(['number', 'number', 'number']);
+    // the three files are one load, as in the worked example, and its row counts the event lines
+    expect(read('etl_batch')).toMatchObject([{ batch_id: 1, lines_read: 10, events_loaded: 7, duplicates: 1, quarantined: 2 }]);
+    expect(r.out).toBe(
+      [
+        'load\tkind\tlines_read\tloaded\tduplicates\tquarantined\tfile',
+        `1\tcatalog\t1\t1\t0\t0\t${example('catalog.ndjson')}`,
+        `1\tusers\t1\t1\t0\t0\t${example('users.ndjson')}`,
+        `1\tevents\t10\t7\t1\t2\t${example('events.ndjson')}`,
+        '',
+      ].join('\n'),
+    );
     for (const name of ['dim_date', 'dim_time_of_day', 'bridge_content_genre', 'etl_quarantine', 'rpt_rating_popularity_correlation']) {
       expect(read(name).length, name).toBeGreaterThan(0);
     }
@@ -67,7 +77,7 @@ describe('local CLI', () => {
   it('runs as npm run local with stdout for results only', () => {
     const r = spawnSync(process.execPath, ['--import', 'tsx', 'local/cli.ts', '--events', example('events.ndjson')], { encoding: 'utf8' });
     expect(r.status).toBe(0);
-    expect(r.stdout.split('\n')[0]).toBe('load\tkind\tlines_read\tevents_loaded\tduplicates\tquarantined\tfile');
+    expect(r.stdout.split('\n')[0]).toBe('load\tkind\tlines_read\tloaded\tduplicates\tquarantined\tfile');
     expect(r.stderr).toContain('batch 1 events');
   });
 });

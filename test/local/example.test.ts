@@ -69,9 +69,15 @@ describe('worked example', () => {
     expect(r[1]).toEqual({ raw_line: '{"event_id":"a9","event_type":"play"', reason: 'malformed_json', detail: null });
   });
 
-  it('records the batch counts', async () => {
-    const r = await rows(w, `select lines_read, events_loaded, duplicates, quarantined from streamflix.etl_batch where source like '%events.ndjson'`);
+  it('records the batch counts: one load of the three files, counting its event lines', async () => {
+    const r = await rows(w, 'select lines_read, events_loaded, duplicates, quarantined from streamflix.etl_batch');
     expect(r).toEqual([{ lines_read: 10, events_loaded: 7, duplicates: 1, quarantined: 2 }]);
+    const objects = await rows(w, 'select kind, batch_id, lines_read, quarantined from streamflix.etl_loaded_object order by kind');
+    expect(objects).toEqual([
+      { kind: 'catalog', batch_id: 1, lines_read: 1, quarantined: 0 },
+      { kind: 'events', batch_id: 1, lines_read: 10, quarantined: 2 },
+      { kind: 'users', batch_id: 1, lines_read: 1, quarantined: 0 },
+    ]);
   });
 
   it('fills the dimensions', async () => {

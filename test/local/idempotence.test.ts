@@ -62,6 +62,13 @@ describe('replay and split loads (generated dataset)', () => {
     expect(n).toBe(sum('events_loaded'));
   });
 
+  it('accounts for every non-blank line of every file, reference feeds included, per object', async () => {
+    const nonBlank = (path: string): number => readFileSync(path, 'utf8').split('\n').filter((l) => l.trim() !== '').length;
+    const [objects] = await rows(w, 'select sum(lines_read)::int as lines_read, sum(quarantined)::int as quarantined from streamflix.etl_loaded_object');
+    const [{ n }] = await rows(w, 'select count(*)::int as n from streamflix.etl_quarantine');
+    expect(objects).toEqual({ lines_read: ds.eventLines + nonBlank(ds.catalogFile) + nonBlank(ds.usersFile), quarantined: n });
+  });
+
   it('skips the same paths on replay and changes no row', async () => {
     const before = await allRows(w);
     const outcomes = await w.loadFiles(ds.eventFiles.map((path) => ({ kind: 'events' as const, path })));

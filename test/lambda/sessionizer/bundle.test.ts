@@ -58,7 +58,12 @@ function dataApi(target: string, input: Record<string, unknown>, sqls: Map<strin
           Records: [[{ longValue: 1 }, { longValue: 3 }, { longValue: 2 }, { longValue: 1 }, { longValue: 0 }, { stringValue: '2026-11-21T11:00:00.000Z' }]],
         };
       }
-      if (sql.includes('where batch_id')) return { ColumnMetadata: [{ name: 'object_key' }], Records: [[{ stringValue: 'events/dt=2026-11-21/a.gz' }]] };
+      if (sql.includes('where batch_id')) {
+        return {
+          ColumnMetadata: ['object_key', 'kind', 'lines_read', 'quarantined'].map((name) => ({ name })),
+          Records: [[{ stringValue: 'events/dt=2026-11-21/a.gz' }, { stringValue: 'events' }, { longValue: 3 }, { longValue: 0 }]],
+        };
+      }
       return { ColumnMetadata: [], Records: [] };
     }
     default:

@@ -111,7 +111,7 @@ export class FakeWarehouse {
     }
     if (sql.includes('where batch_id')) {
       const batch = [...this.etlBatches.values()].find((b) => String(b.batchId) === params.batch_id);
-      return (batch?.keys ?? []).sort().map((object_key) => ({ object_key }));
+      return (batch?.keys ?? []).sort().map((object_key) => ({ object_key, kind: this.loaded.get(object_key), lines_read: 5, quarantined: 0 }));
     }
     throw new Error(`FakeWarehouse does not know this query: ${sql}`);
   }

@@ -40,24 +40,39 @@ describe('report', () => {
       {
         status: 'loaded',
         loadToken: 't',
-        objects: ['events/a.gz', 'events/b.gz'],
+        objects: ['catalog/c.ndjson', 'events/a.gz', 'events/b.gz'],
         morePending: true,
-        result: { batchId: 3, sources: ['events/a.gz', 'events/b.gz'], linesRead: 10, eventsLoaded: 6, duplicates: 3, quarantined: 1, watermark: '2026-11-21T11:30:00.000Z' },
+        result: {
+          batchId: 3,
+          sources: ['catalog/c.ndjson', 'events/a.gz', 'events/b.gz'],
+          objects: [
+            { key: 'catalog/c.ndjson', kind: 'catalog', linesRead: 4, quarantined: 1 },
+            { key: 'events/a.gz', kind: 'events', linesRead: 6, quarantined: 1 },
+            { key: 'events/b.gz', kind: 'events', linesRead: 4, quarantined: 0 },
+          ],
+          linesRead: 10,
+          eventsLoaded: 6,
+          duplicates: 3,
+          quarantined: 1,
+          watermark: '2026-11-21T11:30:00.000Z',
+        },
       },
       metrics,
       logger,
       NOW,
     );
     expect(added).toEqual({
-      ObjectsLoaded: 2,
+      ObjectsLoaded: 3,
       LinesRead: 10,
       EventsLoaded: 6,
       Duplicates: 3,
       Quarantined: 1,
+      ReferenceLinesRead: 4,
+      ReferenceLinesQuarantined: 1,
       MoreObjectsPending: 1,
       FreshnessLagSeconds: 1800,
     });
-    expect(logged[0]).toMatchObject({ level: 'info', message: 'load committed', extra: { batchId: 3, quarantined: 1 } });
+    expect(logged[0]).toMatchObject({ level: 'info', message: 'load committed', extra: { batchId: 3, quarantined: 1, referenceQuarantined: 1 } });
   });
 
   it('still publishes the lag when nothing was pending', () => {

@@ -1,0 +1,74 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { groupLoads, type LocalWarehouse } from '../../local/warehouse';
+import { ev, freshWarehouse, rows, writeLines } from './helpers';
+
+const f = (kind: 'catalog' | 'users' | 'events', name: string) => ({ kind, name });
+const names = (loads: { name: string }[][]): string[][] => loads.map((l) => l.map((x) => x.name));
+
+describe('groupLoads', () => {
+  it('puts reference files into the load of the next events file', () => {
+    expect(names(groupLoads([f('catalog', 'c'), f('users', 'u'), f('events', 'e1'), f('events', 'e2')], 3))).toEqual([['c', 'u', 'e1'], ['e2']]);
+  });
+
+  it('keeps every events file in a load of its own, in order', () => {
+    expect(names(groupLoads([f('events', 'e1'), f('users', 'u'), f('events', 'e2'), f('events', 'e3')], 3))).toEqual([['e1'], ['u', 'e2'], ['e3']]);
+  });
+
+  it('loads trailing reference files together, within the object limit', () => {
+    expect(names(groupLoads([f('events', 'e1'), f('catalog', 'c'), f('users', 'u')], 3))).toEqual([['e1'], ['c', 'u']]);
+    expect(names(groupLoads([f('catalog', 'c1'), f('catalog', 'c2'), f('users', 'u'), f('events', 'e')], 2))).toEqual([['c1', 'c2'], ['u', 'e']]);
+  });
+
+  it('refuses a limit below one, saying what it needs', () => {
+    expect(() => groupLoads([f('events', 'e')], 0)).toThrow(/maxObjects must be a positive integer/);
+  });
+});
+
+describe('loadFiles', () => {
+  let w: LocalWarehouse | undefined;
+  afterEach(async () => w?.close());
+
+  const catalogLine = { content_id: 'm-1', content_type: 'movie', title: 'M', duration_sec: 600, genres: ['drama'] };
+  const userLine = { user_id: 'u-1', updated_at: '2026-01-01T00:00:00Z', country: 'DE', plan: 'basic', subscription_status: 'active' };
+
+  it('counts the event lines on the batch and each reference file on its own object', async () => {
+    w = await freshWarehouse();
+    const catalog = writeLines([catalogLine, { ...catalogLine, content_id: 'm-2', duration_sec: -1 }]);
+    const users = writeLines([userLine]);
+    const events = writeLines([ev({ id: 'a', type: 'play', ts: '2026-11-02T19:00:00Z', session: 's', pos: 0, user: 'u-1', content: 'm-1' }), 'not json']);
+    const out = await w.loadFiles([
+      { kind: 'catalog', path: catalog },
+      { kind: 'users', path: users },
+      { kind: 'events', path: events },
+    ]);
+    expect(out.map((o) => o.result?.batchId)).toEqual([1, 1, 1]);
+    expect(out[0].result).toMatchObject({ linesRead: 2, eventsLoaded: 1, duplicates: 0, quarantined: 1 });
+    expect(out.map((o) => o.object && { linesRead: o.object.linesRead, quarantined: o.object.quarantined })).toEqual([
+      { linesRead: 2, quarantined: 1 },
+      { linesRead: 1, quarantined: 0 },
+      { linesRead: 2, quarantined: 1 },
+    ]);
+    expect(await rows(w, 'select count(*)::int as n from streamflix.etl_quarantine where batch_id = 1')).toEqual([{ n: 2 }]);
+  });
+
+  it('gives a load of reference files only zero event counts, its lines still reconciled per object', async () => {
+    w = await freshWarehouse();
+    const [c] = await w.loadFiles([{ kind: 'catalog', path: writeLines([catalogLine, '{"content_id":']) }]);
+    expect(c.result).toMatchObject({ linesRead: 0, eventsLoaded: 0, duplicates: 0, quarantined: 0 });
+    expect(c.object).toMatchObject({ kind: 'catalog', linesRead: 2, quarantined: 1 });
+    expect(await rows(w, 'select content_id from streamflix.dim_content')).toEqual([{ content_id: 'm-1' }]);
+  });
+
+  it('skips a file already loaded inside a load with new files', async () => {
+    w = await freshWarehouse();
+    const users = writeLines([userLine]);
+    await w.loadFiles([{ kind: 'users', path: users }]);
+    const events = writeLines([ev({ id: 'a', type: 'play', ts: '2026-11-02T19:00:00Z', session: 's', pos: 0, user: 'u-1', content: 'm-1' })]);
+    const out = await w.loadFiles([
+      { kind: 'users', path: users },
+      { kind: 'events', path: events },
+    ]);
+    expect(out.map((o) => o.skipped)).toEqual([true, false]);
+    expect(out[1].result).toMatchObject({ batchId: 2, sources: [events], linesRead: 1, eventsLoaded: 1 });
+  });
+});
