@@ -70,9 +70,15 @@ keyed as (
             and v.version_number = 1
 ),
 
-first_seen as (
+used_user as (
+    -- the load's distinct user ids first: the anti-joins then probe a thousand, not 50k rows
     select distinct e.user_id
     from streamflix.stg_event as e
+),
+
+first_seen as (
+    select e.user_id
+    from used_user as e
     where
         not exists (select 1 from streamflix.dim_user as d where d.user_id = e.user_id)
         and not exists (select 1 from touched as t where t.user_id = e.user_id)

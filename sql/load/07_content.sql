@@ -39,6 +39,12 @@ with catalog as (
     where l.kind = 'catalog' and l.reason is null
 ),
 
+used_content as (
+    -- the load's distinct content ids first: the anti-joins then probe hundreds, not 50k rows
+    select distinct e.content_id
+    from streamflix.stg_event as e
+),
+
 candidate as (
     select
         content_id, content_type, title, series_id, series_title, season_number, episode_number, duration_sec,
@@ -48,7 +54,7 @@ candidate as (
     from catalog
     where pick = 1
     union all
-    select distinct
+    select
         e.content_id,
         cast(null as varchar(16)) as content_type,
         cast(null as varchar(1024)) as title,
@@ -62,7 +68,7 @@ candidate as (
         cast(null as varchar(256)) as maturity_rating,
         cast(null as varchar(256)) as production_country,
         true as is_inferred
-    from streamflix.stg_event as e
+    from used_content as e
     where not exists (select 1 from catalog as c where c.content_id = e.content_id)
 ),
 

@@ -2,12 +2,18 @@
 insert into streamflix.dim_date (
     date_key, full_date, day_of_week, is_weekend, month_start, year, quarter, month, day_of_month
 )
-with new_date as (
-    select distinct
-        e.local_date_key as date_key,
-        to_date(cast(e.local_date_key as varchar(8)), 'YYYYMMDD') as full_date
+with used_date as (
+    -- the load's few distinct dates first: the anti-join then probes a handful of rows
+    select distinct e.local_date_key as date_key
     from streamflix.stg_event as e
-    where not exists (select 1 from streamflix.dim_date as d where d.date_key = e.local_date_key)
+),
+
+new_date as (
+    select
+        u.date_key,
+        to_date(cast(u.date_key as varchar(8)), 'YYYYMMDD') as full_date
+    from used_date as u
+    where not exists (select 1 from streamflix.dim_date as d where d.date_key = u.date_key)
 )
 
 select
