@@ -57,9 +57,7 @@ export interface LoadedObject {
  */
 export interface LoadResult {
   readonly batchId: number;
-  /** The object keys landed by this load (those not loaded before). */
-  readonly sources: string[];
-  /** The same objects with their line counts, in key order. */
+  /** The objects landed by this load (those not loaded before) with their line counts, in key order. */
   readonly objects: LoadedObject[];
   readonly linesRead: number;
   readonly eventsLoaded: number;
@@ -248,16 +246,14 @@ export async function runLoad(exec: SqlExecutor, objects: readonly BronzeObject[
     'select object_key, kind, lines_read, quarantined from streamflix.etl_loaded_object where batch_id = :batch_id order by object_key',
     { batch_id: Number(row.batch_id) },
   );
-  const loaded = landed.map((r) => ({
-    key: String(r.object_key),
-    kind: String(r.kind) as FeedKind,
-    linesRead: Number(r.lines_read),
-    quarantined: Number(r.quarantined),
-  }));
   return {
     batchId: Number(row.batch_id),
-    sources: loaded.map((o) => o.key),
-    objects: loaded,
+    objects: landed.map((r) => ({
+      key: String(r.object_key),
+      kind: String(r.kind) as FeedKind,
+      linesRead: Number(r.lines_read),
+      quarantined: Number(r.quarantined),
+    })),
     linesRead: Number(row.lines_read),
     eventsLoaded: Number(row.events_loaded),
     duplicates: Number(row.duplicates),

@@ -39,7 +39,7 @@ export function report(summary: RunSummary, metrics: Metrics, logger: Logger, no
       const reference = result.objects.filter((o) => o.kind !== 'events');
       const referenceLinesRead = reference.reduce((n, o) => n + o.linesRead, 0);
       const referenceQuarantined = reference.reduce((n, o) => n + o.quarantined, 0);
-      metrics.addMetric(Metric.objectsLoaded, MetricUnit.Count, result.sources.length);
+      metrics.addMetric(Metric.objectsLoaded, MetricUnit.Count, result.objects.length);
       metrics.addMetric(Metric.linesRead, MetricUnit.Count, result.linesRead);
       metrics.addMetric(Metric.eventsLoaded, MetricUnit.Count, result.eventsLoaded);
       metrics.addMetric(Metric.duplicates, MetricUnit.Count, result.duplicates);

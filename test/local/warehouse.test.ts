@@ -69,6 +69,7 @@ describe('loadFiles', () => {
       { kind: 'events', path: events },
     ]);
     expect(out.map((o) => o.skipped)).toEqual([true, false]);
-    expect(out[1].result).toMatchObject({ batchId: 2, sources: [events], linesRead: 1, eventsLoaded: 1 });
+    expect(out[1].result).toMatchObject({ batchId: 2, linesRead: 1, eventsLoaded: 1 });
+    expect(out[1].result?.objects.map((o) => o.key)).toEqual([events]);
   });
 });

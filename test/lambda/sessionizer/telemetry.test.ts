@@ -44,7 +44,6 @@ describe('report', () => {
         morePending: true,
         result: {
           batchId: 3,
-          sources: ['catalog/c.ndjson', 'events/a.gz', 'events/b.gz'],
           objects: [
             { key: 'catalog/c.ndjson', kind: 'catalog', linesRead: 4, quarantined: 1 },
             { key: 'events/a.gz', kind: 'events', linesRead: 6, quarantined: 1 },
