@@ -325,6 +325,9 @@ verdict as (
                     then 'production_country'
             end
         end as bad,
+        -- the local minute of the text's own day, plus two days so that it stays positive: the
+        -- text's zone and the event's offset each move it by less than a day either way
+        ts_hh * 60 + ts_mi - ts_zone_s / 60 + coalesce(offset_value, 0) + 2880 as local_minute_2d,
         -- UTC microseconds since the epoch, from the validated text by integer arithmetic
         -- (days from the civil date, era-based), never through a session time zone
         case
@@ -364,9 +367,7 @@ localized as (
         *,
         timestamp 'epoch'
         + (ts_us / 1000000) * interval '1 second'
-        + (ts_us % 1000000) * interval '1 microsecond' as ts_utc,
-        timestamp 'epoch'
-        + ((ts_us + cast(offset_minutes as bigint) * 60000000) / 1000000) * interval '1 second' as ts_local
+        + (ts_us % 1000000) * interval '1 microsecond' as ts_utc
     from typed
 )
 
@@ -400,11 +401,23 @@ select
         when is_ev and bad is null and s_event_type = 'rate'
             then cast(cast(n_rating as decimal(12, 0)) as smallint)
     end as rating,
-    case when is_ev and bad is null then cast(to_char(ts_local, 'YYYYMMDD') as integer) end
-    as local_date_key,
+    -- the local date is nearly always the text's own date (yyyymmdd, already an integer):
+    -- only an event the offset moves to another day has it formatted
+    case
+        when is_ev and bad is null and local_minute_2d / 1440 = 2 then ts_ymd
+        when is_ev and bad is null
+            then
+                cast(
+                    to_char(
+                        to_date(lpad(cast(ts_ymd as varchar(8)), 8, '0'), 'YYYYMMDD')
+                        + (local_minute_2d / 1440 - 2) * interval '1 day',
+                        'YYYYMMDD'
+                    ) as integer
+                )
+    end as local_date_key,
     case
         when is_ev and bad is null
-            then cast(extract(hour from ts_local) * 100 + extract(minute from ts_local) as smallint)
+            then cast(local_minute_2d % 1440 / 60 * 100 + local_minute_2d % 60 as smallint)
     end as local_time_key,
     case when is_us and bad is null then ts_utc end as updated_at,
     case when is_us and bad is null then s_country end as country,

@@ -11,7 +11,7 @@ with used_date as (
 new_date as (
     select
         u.date_key,
-        to_date(cast(u.date_key as varchar(8)), 'YYYYMMDD') as full_date
+        to_date(lpad(cast(u.date_key as varchar(8)), 8, '0'), 'YYYYMMDD') as full_date
     from used_date as u
     where not exists (select 1 from streamflix.dim_date as d where d.date_key = u.date_key)
 )

@@ -72,6 +72,26 @@ describe('sessionization rules (warehouse.md)', () => {
     expect(Number(r[4].event_us)).toBe(Date.parse('1969-07-20T20:17:40.123Z') * 1000 + 456);
   });
 
+  it('derives the local date and time keys across day, month and year boundaries', async () => {
+    // [event_ts, utc_offset_minutes, local_date_key, local_time_key]
+    const cases: [string, number, number, number][] = [
+      ['2026-11-02T19:00:00Z', 60, 20261102, 2000],
+      ['2026-11-02T23:30:00Z', 60, 20261103, 30],
+      ['2026-11-02T00:10:00+02:00', -840, 20261101, 810],
+      ['2024-02-29T23:59:59.999999-14:00', 840, 20240302, 359],
+      ['2026-12-31T23:59:00Z', 1, 20270101, 0],
+      ['2027-01-01T00:00:00Z', -1, 20261231, 2359],
+      ['1969-12-31T23:59:59.5Z', 0, 19691231, 2359],
+      ['1970-01-01T00:00:59.5+00:01', 0, 19691231, 2359],
+      ['0999-03-01T00:30:00+01:00', 0, 9990228, 2330],
+    ];
+    await load(w, 'events', cases.map(([ts, offset], i) => ev({ id: `k${i}`, type: 'play', ts, offset, session: `k${i}` })));
+    const r = await rows(w, 'select local_date_key, local_time_key from streamflix.evt_event order by event_id');
+    expect(r).toEqual(cases.map(([, , local_date_key, local_time_key]) => ({ local_date_key, local_time_key })));
+    // a year below 1000 has a seven-digit key: its dim_date row is still that date
+    expect(await rows(w, `select to_char(full_date, 'YYYY-MM-DD') as d from streamflix.dim_date where date_key = 9990228`)).toEqual([{ d: '0999-02-28' }]);
+  });
+
   it('uses the first event for local start keys and dimension keys', async () => {
     await load(w, 'events', [
       ev({ id: 'b', type: 'stop', ts: '2026-11-02T23:40:00Z', pos: 10, offset: -300, device: 'd-late' }),
