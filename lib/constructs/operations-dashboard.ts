@@ -11,6 +11,8 @@ export interface OperationsDashboardProps {
   readonly alarms: readonly cloudwatch.IAlarm[];
   /** Lines read, loaded, duplicates and quarantined per load; they must add up. */
   readonly loadMetrics: readonly cloudwatch.IMetric[];
+  /** Reference-feed lines read and quarantined per load (the event counts above leave them out). */
+  readonly referenceMetrics: readonly cloudwatch.IMetric[];
   /** Now − watermark, seconds. */
   readonly freshnessLagMetric: cloudwatch.IMetric;
 }
@@ -62,7 +64,8 @@ export class OperationsDashboard extends Construct {
           graph('Redshift: CPU (%) and connections', [redshift('CPUUtilization', 'Average'), redshift('DatabaseConnections', 'Maximum')]),
         ],
         [
-          new cloudwatch.GraphWidget({ title: 'Loads: lines read, loaded, duplicates, quarantined', left: [...props.loadMetrics], width: 16, height: 6 }),
+          graph('Loads: event lines read, loaded, duplicates, quarantined', [...props.loadMetrics]),
+          graph('Loads: reference-feed lines read, quarantined', [...props.referenceMetrics]),
           graph('Loads: freshness lag (s)', [props.freshnessLagMetric]),
         ],
       ],

@@ -11,6 +11,8 @@ export interface MonitoringStackProps extends StackProps {
   readonly alarms: readonly cloudwatch.IAlarm[];
   /** The sessionizer's per-run reconciliation counts. */
   readonly loadMetrics: readonly cloudwatch.IMetric[];
+  /** The sessionizer's per-run reference-feed line counts (read, quarantined). */
+  readonly referenceMetrics: readonly cloudwatch.IMetric[];
   /** The sessionizer's freshness lag (now − watermark), seconds. */
   readonly freshnessLagMetric: cloudwatch.IMetric;
 }
@@ -31,6 +33,7 @@ export class MonitoringStack extends Stack {
       clusterIdentifier: props.clusterIdentifier,
       alarms: props.alarms,
       loadMetrics: props.loadMetrics,
+      referenceMetrics: props.referenceMetrics,
       freshnessLagMetric: props.freshnessLagMetric,
     }).dashboard;
   }

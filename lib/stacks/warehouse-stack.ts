@@ -67,6 +67,8 @@ export class WarehouseStack extends Stack {
   public readonly alarms: cloudwatch.IAlarm[] = [];
   /** What each load reconciles (lines read = loaded + duplicates + quarantined), for the dashboard. */
   public readonly loadMetrics: readonly cloudwatch.IMetric[];
+  /** Reference-feed (catalog, users) lines read and quarantined per load: outside the four counts above. */
+  public readonly referenceMetrics: readonly cloudwatch.IMetric[];
   /** Seconds between now and the warehouse watermark, as of each sessionizer run. */
   public readonly freshnessLagMetric: cloudwatch.IMetric;
 
@@ -118,6 +120,7 @@ export class WarehouseStack extends Stack {
     this.loadMetrics = (['linesRead', 'eventsLoaded', 'duplicates', 'quarantined'] as const).map((name) =>
       sessionizer.metric(name, { period }),
     );
+    this.referenceMetrics = (['referenceLinesRead', 'referenceQuarantined'] as const).map((name) => sessionizer.metric(name, { period }));
     this.freshnessLagMetric = sessionizer.metric('freshnessLag', { statistic: cloudwatch.Stats.MAXIMUM, period });
   }
 

@@ -64,6 +64,7 @@ export class StreamflixStage extends Stage {
         ...this.warehouse.alarms,
       ],
       loadMetrics: this.warehouse.loadMetrics,
+      referenceMetrics: this.warehouse.referenceMetrics,
       freshnessLagMetric: this.warehouse.freshnessLagMetric,
       description: describe('operations dashboard'),
     });

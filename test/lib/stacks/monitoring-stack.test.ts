@@ -34,6 +34,8 @@ describe('MonitoringStack', () => {
     ['events loaded per load', 'EventsLoaded'],
     ['duplicates per load', 'Duplicates'],
     ['quarantined lines per load', 'Quarantined'],
+    ['reference-feed lines read per load', 'ReferenceLinesRead'],
+    ['reference-feed lines quarantined per load', 'ReferenceLinesQuarantined'],
     ['the freshness lag', 'FreshnessLagSeconds'],
   ])('graphs %s', (_, metricName) => {
     expect(body).toContain(`\\"${metricName}\\"`);
