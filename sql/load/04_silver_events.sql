@@ -53,17 +53,16 @@ select
     r.rating,
     r.local_date_key,
     r.local_time_key,
-    b.batch_id,
+    (select b.batch_id from batch as b) as batch_id,
     r.line_no
 from first_line as r
-cross join batch as b
 where
     not exists (
         select 1
         from streamflix.evt_event as e
         where
             e.event_id = r.event_id
-            and e.event_ts between b.lo and b.hi
+            and e.event_ts between (select b.lo from batch as b) and (select b.hi from batch as b)
     );
 
 insert into streamflix.evt_event (
