@@ -5,7 +5,7 @@ import { rel, sqlFiles, text } from './sql-paths';
 interface Table {
   readonly file: string;
   readonly name: string;
-  readonly columns: { name: string; type: string; encode: string | null }[];
+  readonly columns: { name: string; type: string; encode: string | null; notNull: boolean }[];
   readonly tail: string;
   readonly body: string;
 }
@@ -44,10 +44,10 @@ function tables(): Table[] {
       const columns = defs
         .filter((d) => d !== '' && !CONSTRAINT.test(d))
         .map((d) => {
-          const parts = /^([a-z_][a-z0-9_]*)\s+([a-z ]+(?:\(\s*\d+(?:\s*,\s*\d+)?\s*\))?)/i.exec(d);
+          const parts = /^([a-z_][a-z0-9_]*)\s+([a-z]+(?:\s+precision)?(?:\s*\(\s*\d+(?:\s*,\s*\d+)?\s*\))?)/i.exec(d);
           if (!parts) throw new Error(`${rel(file)}: cannot read the column definition '${d}'`);
           const encode = /\bencode\s+([a-z0-9]+)/i.exec(d);
-          return { name: parts[1], type: parts[2].trim().toLowerCase(), encode: encode ? encode[1].toLowerCase() : null };
+          return { name: parts[1], type: parts[2].trim().toLowerCase(), encode: encode ? encode[1].toLowerCase() : null, notNull: /\bnot\s+null\b/i.test(d) };
         });
       out.push({ file: rel(file), name: name.replace(/^streamflix\./, ''), columns, tail, body });
     }
@@ -56,7 +56,8 @@ function tables(): Table[] {
 }
 
 const all = tables();
-const table = (name: string): Table => all.find((t) => t.name === name)!;
+/** A table as the migrations leave it: a later migration may rebuild one (V020 rebuilds stg_line). */
+const table = (name: string): Table => all.findLast((t) => t.name === name)!;
 const sortKey = (t: Table): string[] =>
   (/sortkey\s*\(([^)]*)\)/i.exec(t.tail)?.[1] ?? '').split(',').map((c) => c.trim()).filter(Boolean);
 
@@ -98,5 +99,25 @@ describe('physical design of the DDL', () => {
 
   it('declares a primary key on every dimension', () => {
     for (const name of ['dim_user', 'dim_content', 'bridge_content_genre', 'dim_device', 'dim_date', 'dim_time_of_day']) expect(table(name).body, name).toMatch(/primary key/i);
+  });
+});
+
+describe('staging tables', () => {
+  const shape = (t: Table, names?: readonly string[]) =>
+    t.columns.filter((c) => !names || names.includes(c.name)).map(({ name, type, notNull }) => ({ name, type, notNull }));
+
+  // Each staging table is written by one step and copied into its target by another
+  // (insert … select, MERGE): a column added to one side only would be dropped or
+  // mistyped silently, so the DDL written twice is held equal here.
+  it.each([
+    ['stg_event', 'evt_event'],
+    ['stg_session', 'fact_viewing_session'],
+  ])('%s has exactly the columns of %s, in order, with the same types and nullability', (staging, target) => {
+    expect(shape(table(staging))).toEqual(shape(table(target)));
+  });
+
+  it('stg_user_version has the columns of dim_user it rebuilds, with the same types and nullability', () => {
+    const staged = table('stg_user_version').columns.map((c) => c.name);
+    expect(shape(table('stg_user_version'))).toEqual(shape(table('dim_user'), staged));
   });
 });
