@@ -73,3 +73,17 @@ describe('loadFiles', () => {
     expect(out[1].result?.objects.map((o) => o.key)).toEqual([events]);
   });
 });
+
+describe('the catalog', () => {
+  let w: LocalWarehouse | undefined;
+  afterEach(async () => w?.close());
+
+  it('says what the reconciliation counts cover, on etl_batch and etl_loaded_object', async () => {
+    w = await freshWarehouse();
+    const [t] = await rows(w, `select obj_description('streamflix.etl_batch'::regclass, 'pg_class') as batch, obj_description('streamflix.etl_loaded_object'::regclass, 'pg_class') as objects`);
+    expect(t.batch).toMatch(/event lines only: lines_read = events_loaded \+ duplicates \+ quarantined/);
+    expect(t.objects).toMatch(/lines_read is every non-blank line landed/);
+    const columns = await rows(w, `select a.attname as name, col_description(a.attrelid, a.attnum) as comment from pg_attribute as a where a.attrelid = 'streamflix.etl_batch'::regclass and a.attname in ('lines_read', 'events_loaded', 'duplicates', 'quarantined')`);
+    expect(columns.filter((c) => typeof c.comment === 'string' && c.comment !== '')).toHaveLength(4);
+  });
+});
