@@ -1,7 +1,9 @@
 -- Valid events into the silver table, duplicates dropped: within the load the first
 -- line wins; against earlier loads an event_id already stored within the load's
 -- 72-hour window is a duplicate (a redelivered event keeps its event_ts). The load's
--- new events are staged first: the later steps read them from stg_event.
+-- new events are staged first: the later steps read them from stg_event. The batch id
+-- and bounds are scalar subqueries, computed once: a cross join with the one-row batch
+-- can be planned as a rescan of etl_batch per line when statistics are missing.
 delete from streamflix.stg_event;
 
 insert into streamflix.stg_event (
