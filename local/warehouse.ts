@@ -69,8 +69,14 @@ const SUMMARIZE_BLOCK_RANGES =
  * load), or sorts all landed lines to merge-join the few quarantined ones (~65 ms per 50k);
  * with statistics its nested loops over indexes are the better plans, so both come back.
  */
-const SETUP = [...STAGING_TABLES.map((t) => `alter table ${t} set unlogged`), `set work_mem = '64MB'`, 'set default_statistics_target = 10', 'set enable_nestloop = off', 'set enable_mergejoin = off'];
-const AFTER_FIRST_STATISTICS = 'reset enable_nestloop; reset enable_mergejoin';
+const OFF_UNTIL_STATISTICS = ['enable_nestloop', 'enable_mergejoin'];
+const SETUP = [
+  ...STAGING_TABLES.map((t) => `alter table ${t} set unlogged`),
+  `set work_mem = '64MB'`,
+  'set default_statistics_target = 10',
+  ...OFF_UNTIL_STATISTICS.map((setting) => `set ${setting} = off`),
+];
+const AFTER_FIRST_STATISTICS = OFF_UNTIL_STATISTICS.map((setting) => `reset ${setting}`).join('; ');
 
 export interface LocalWarehouseOptions {
   /**

@@ -6,12 +6,14 @@ const SUMMARIZE = `select i.relname as index, brin_summarize_new_values(i.oid) a
   from pg_class as i join pg_am as a on a.oid = i.relam
   where a.amname = 'brin' and i.relnamespace = 'streamflix'::regnamespace order by 1`;
 
+const PLANNER_SETTINGS = "select current_setting('enable_nestloop') as nestloop, current_setting('enable_mergejoin') as mergejoin";
+
 describe('a warehouse before its first event load', () => {
   it('plans without nested loops or merge joins: no statistics yet, and either would rescan or sort whole staging tables', async () => {
     const w = await freshWarehouse();
     try {
       await load(w, 'catalog', [movie('mv-1', 100)]);
-      const [settings] = await rows(w, "select current_setting('enable_nestloop') as nestloop, current_setting('enable_mergejoin') as mergejoin");
+      const [settings] = await rows(w, PLANNER_SETTINGS);
       expect(settings).toEqual({ nestloop: 'off', mergejoin: 'off' });
     } finally {
       await w.close();
@@ -43,7 +45,7 @@ describe('engine upkeep after a load', () => {
   });
 
   it('gives nested loops and merge joins back once the first event load has statistics', async () => {
-    const [settings] = await rows(w, "select current_setting('enable_nestloop') as nestloop, current_setting('enable_mergejoin') as mergejoin");
+    const [settings] = await rows(w, PLANNER_SETTINGS);
     expect(settings).toEqual({ nestloop: 'on', mergejoin: 'on' });
     const [analyzed] = await rows(w, "select count(*)::int as n from pg_stat_user_tables where relname in ('stg_line', 'evt_event') and last_analyze is not null");
     expect(analyzed).toEqual({ n: 2 });
