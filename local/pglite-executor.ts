@@ -4,7 +4,7 @@
  * reading the files it names (plain or gzip) and landing their lines in order.
  */
 import { isUtf8 } from 'node:buffer';
-import { readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
@@ -58,10 +58,11 @@ function pathOf(url: string): string {
   throw new Error(`local COPY reads file:// URLs or absolute paths only; got ${url}`);
 }
 
-function readBytes(path: string): Buffer {
+/** A file's bytes, gunzipped when they start with gzip's magic bytes. */
+function readBytes(path: string, memory?: CopyMemory): Buffer {
   let bytes: Buffer;
   try {
-    bytes = readFileSync(path);
+    bytes = memory ? readInto(path, memory) : readFileSync(path);
   } catch (e) {
     throw new Error(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
@@ -73,6 +74,20 @@ function readBytes(path: string): Buffer {
     }
   }
   return bytes;
+}
+
+/** A file's bytes read into the memory's file buffer (valid until its next read). */
+function readInto(path: string, memory: CopyMemory): Buffer {
+  const fd = openSync(path, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    const into = memory.file(size);
+    let at = 0;
+    for (let n = -1; at < size && n !== 0; at += n) n = readSync(fd, into, at, size - at, at);
+    return into.subarray(0, at);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function readText(path: string): string {
@@ -108,21 +123,65 @@ export function manifestLines(manifestUri: string): string[] {
 
 const BINARY_COPY_HEADER = Buffer.concat([Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1'), Buffer.alloc(8)]); // flags, extension length: 0
 const BINARY_COPY_TRAILER = Buffer.from([0xff, 0xff]); // field count -1
+/** Far beyond what PGlite's 2 GiB of WASM memory can land in one COPY. */
+const MAX_COPY_BYTES = 2 ** 32;
 
 /**
- * The lines of a UTF-8 text as rows of one text column in PostgreSQL's binary COPY format
- * (without header and trailer), straight from the bytes: each line lands byte for byte
- * with no escaping to undo (cheaper for PGlite than the text format) and no string is
- * decoded or encoded. As `manifestLines` reads them: cut at '\n' (a '\r' stays, as on
- * Redshift), blank ones skipped, a line over 65,535 bytes cut at the last character
- * boundary within them; a NUL, which PostgreSQL text cannot hold, becomes '?'.
+ * The emulated COPY's memory, kept from load to load. A 50k-line load's stream is ~15 MB:
+ * built in fresh buffers (the file's bytes, each file's rows, their concatenation, a Blob
+ * and PGlite's copy of the Blob) it touched ~75 MB of new pages per load, and where the
+ * first touch of a page is slow (~17 µs on virtual machines seen here, docs/decisions.md
+ * W14) that was 250-400 ms of a 50k-line load. One growable buffer for a file's bytes and
+ * one for the stream, handed to PGlite as they are, touch new pages only when a load is
+ * larger than the ones before.
  */
-function binaryRowsOfUtf8(bytes: Buffer): Buffer {
+export class CopyMemory {
+  private readonly fileBytes = new ArrayBuffer(0, { maxByteLength: MAX_COPY_BYTES });
+  private readonly streamBytes = new ArrayBuffer(0, { maxByteLength: MAX_COPY_BYTES });
+
+  /** The file buffer, at least `size` bytes; it only grows (its contents are read over). */
+  file(size: number): Buffer {
+    grow(this.fileBytes, size);
+    return Buffer.from(this.fileBytes, 0, size);
+  }
+
+  /** The stream buffer, at least `size` bytes, keeping what was written. */
+  stream(size: number): Buffer {
+    grow(this.streamBytes, size);
+    return Buffer.from(this.streamBytes, 0, size);
+  }
+
+  /**
+   * The stream's bytes, cut to its exact length (PGlite takes the whole ArrayBuffer as the
+   * COPY's input). Cutting gives back the pages past it, so only a load larger than the
+   * last one touches new pages.
+   */
+  finish(length: number): ArrayBuffer {
+    this.streamBytes.resize(length);
+    return this.streamBytes;
+  }
+}
+
+function grow(buffer: ArrayBuffer, size: number): void {
+  if (size > MAX_COPY_BYTES) {
+    throw new Error(`a load's files make a COPY stream of ${size} bytes, over the local engine's ${MAX_COPY_BYTES}; load fewer or smaller files at a time`);
+  }
+  if (buffer.byteLength < size) buffer.resize(size);
+}
+
+/**
+ * Writes the lines of a UTF-8 text at `at` as rows of one text column in PostgreSQL's binary
+ * COPY format, straight from the bytes: each line lands byte for byte with no escaping to
+ * undo (cheaper for PGlite than the text format) and no string is decoded or encoded. As
+ * `manifestLines` reads them: cut at '\n' (a '\r' stays, as on Redshift), blank ones
+ * skipped, a line over 65,535 bytes cut at the last character boundary within them; a NUL,
+ * which PostgreSQL text cannot hold, becomes '?'. Returns the offset after the last row.
+ */
+function writeRowsOfUtf8(bytes: Buffer, memory: CopyMemory, at: number): number {
   let newlines = 0;
   for (let i = bytes.indexOf(0x0a); i !== -1; i = bytes.indexOf(0x0a, i + 1)) newlines += 1;
-  const out = Buffer.allocUnsafe(bytes.length + 6 * (newlines + 1));
+  const out = memory.stream(at + bytes.length + 6 * (newlines + 1));
   const hasNul = bytes.includes(0);
-  let at = 0;
   for (let start = 0; start < bytes.length; ) {
     const nl = bytes.indexOf(0x0a, start);
     const end = nl === -1 ? bytes.length : nl;
@@ -136,29 +195,36 @@ function binaryRowsOfUtf8(bytes: Buffer): Buffer {
       out.writeInt32BE(len, at + 2);
       bytes.copy(out, at + 6, start, start + len);
       if (hasNul) {
-        const row = out.subarray(at + 6, at + 6 + len); // searched alone: the rest of out is not initialized
+        const row = out.subarray(at + 6, at + 6 + len); // searched alone: past it are earlier loads' bytes
         for (let i = row.indexOf(0); i !== -1; i = row.indexOf(0, i + 1)) row[i] = 0x3f;
       }
       at += 6 + len;
     }
     start = end + 1;
   }
-  return out.subarray(0, at);
+  return at;
 }
 
-/** The manifest's lines as one binary COPY stream; null when there are none. */
-export function copyStream(manifestUri: string): Buffer | null {
-  const rows = manifestFiles(manifestUri).map((path) => {
-    const bytes = readBytes(path);
+/**
+ * The manifest's lines as one binary COPY stream, in the memory's stream buffer (valid until
+ * its next stream); null when there are none.
+ */
+export function copyStream(manifestUri: string, memory: CopyMemory = new CopyMemory()): ArrayBuffer | null {
+  const files = manifestFiles(manifestUri);
+  let at = BINARY_COPY_HEADER.copy(memory.stream(BINARY_COPY_HEADER.length), 0);
+  for (const path of files) {
+    const bytes = readBytes(path, memory);
     // a file that is not valid UTF-8 is read as text is, invalid sequences replaced (U+FFFD)
-    return binaryRowsOfUtf8(isUtf8(bytes) ? bytes : Buffer.from(bytes.toString('utf8'), 'utf8'));
-  });
-  if (rows.every((r) => r.length === 0)) return null;
-  return Buffer.concat([BINARY_COPY_HEADER, ...rows, BINARY_COPY_TRAILER]);
+    at = writeRowsOfUtf8(isUtf8(bytes) ? bytes : Buffer.from(bytes.toString('utf8'), 'utf8'), memory, at);
+  }
+  if (at === BINARY_COPY_HEADER.length) return null;
+  at += BINARY_COPY_TRAILER.copy(memory.stream(at + BINARY_COPY_TRAILER.length), at);
+  return memory.finish(at);
 }
 
 export class PGliteExecutor implements SqlExecutor {
   private readonly adapted = new Map<string, string[]>();
+  private readonly copyMemory = new CopyMemory();
 
   /**
    * @param trace called with each statement's first words and its duration in ms
@@ -217,13 +283,13 @@ export class PGliteExecutor implements SqlExecutor {
   }
 
   private async copy(target: Queryable, manifestUri: string): Promise<void> {
-    const stream = copyStream(manifestUri);
+    const stream = copyStream(manifestUri, this.copyMemory);
     if (stream === null) return;
-    const blob = new Blob([stream]);
-    await target.query(
-      `copy streamflix.stg_raw_line (raw_line) from '/dev/blob' with (format binary)`,
-      [],
-      { blob },
-    );
+    // PGlite (pinned) reads a COPY's /dev/blob through `arrayBuffer()` alone, once per query:
+    // handing it the stream's own buffer spares a Blob's copy and PGlite's copy of the Blob
+    const source: Pick<Blob, 'arrayBuffer'> = { arrayBuffer: async () => stream };
+    await target.query(`copy streamflix.stg_raw_line (raw_line) from '/dev/blob' with (format binary)`, [], {
+      blob: source as Blob,
+    });
   }
 }

@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { manifestFor } from '../../pipeline/load';
-import { manifestLines, toPositional } from '../../local/pglite-executor';
+import { CopyMemory, copyStream, manifestLines, toPositional } from '../../local/pglite-executor';
 import type { LocalWarehouse } from '../../local/warehouse';
 import { freshWarehouse, rows } from './helpers';
 
@@ -41,8 +41,30 @@ describe('COPY emulation', () => {
     expect(manifestLines(manifest(gz))).toEqual(['x', 'y']);
   });
 
+  it('builds each stream in the same memory, cut to the stream\'s exact length', () => {
+    const big = join(dir, 'big.ndjson');
+    writeFileSync(big, 'x'.repeat(5000) + '\n' + 'y'.repeat(5000) + '\n');
+    const small = join(dir, 'small.ndjson');
+    writeFileSync(small, 'ab\n\ncd\n');
+    const memory = new CopyMemory();
+    const first = copyStream(manifest(big), memory);
+    const second = copyStream(manifest(small), memory);
+    expect(second).toBe(first);
+    // header 19 bytes, two rows of (field count 2 + length 4 + 2 bytes), trailer 2
+    expect(second?.byteLength).toBe(19 + 2 * (6 + 2) + 2);
+    expect(Buffer.from(second as ArrayBuffer).subarray(19).toString('latin1')).toBe('\0\x01\0\0\0\x02ab\0\x01\0\0\0\x02cd\xff\xff');
+  });
+
+  it('gives no stream for files without a non-blank line', () => {
+    const blank = join(dir, 'blank.ndjson');
+    writeFileSync(blank, '\n\n');
+    expect(copyStream(manifest(blank), new CopyMemory())).toBeNull();
+  });
+
   it('fails with a clear message when a file is missing', () => {
     expect(() => manifestLines(manifest(join(dir, 'missing.ndjson')))).toThrow(/cannot read .*missing\.ndjson: ENOENT/);
+    expect(() => copyStream(manifest(join(dir, 'missing.ndjson')))).toThrow(/cannot read .*missing\.ndjson: ENOENT/);
+    expect(() => copyStream(manifest(dir))).toThrow(/cannot read .*: EISDIR/);
   });
 
   describe('in PGlite', () => {
@@ -92,6 +114,17 @@ describe('COPY emulation', () => {
       await w.exec.transaction(['delete from streamflix.stg_raw_line', `copy streamflix.stg_raw_line (raw_line) from '${path}' manifest`]);
       const r = await rows(w, 'select raw_line from streamflix.stg_raw_line order by line_no');
       expect(r.map((x) => x.raw_line)).toEqual(['a1', 'a2\r', 'b1', 'b?2']);
+    });
+
+    it('lands a smaller load after a larger one with only its own lines, and a larger one after that whole', async () => {
+      const large = join(dir, 'large.ndjson');
+      const largeLines = Array.from({ length: 2000 }, (_, i) => `{"n":${i},"pad":"${'p'.repeat(i % 97)}"}`);
+      writeFileSync(large, largeLines.join('\n'));
+      const small = join(dir, 'smaller.ndjson');
+      writeFileSync(small, 'only\nthese\n');
+      expect(await landed(large)).toEqual(largeLines);
+      expect(await landed(small)).toEqual(['only', 'these']);
+      expect(await landed(large)).toEqual(largeLines);
     });
 
     it('lands a NUL, which PostgreSQL text cannot hold, as ?', async () => {
