@@ -68,15 +68,18 @@ const SUMMARIZE_BLOCK_RANGES =
  * few rows and rescans the 72-hour window and the dimensions once per session (seconds per
  * load), or sorts all landed lines to merge-join the few quarantined ones (~65 ms per 50k);
  * with statistics its nested loops over indexes are the better plans, so both come back.
+ * A warehouse reopened on its files has statistics from the start and keeps both.
  */
 const OFF_UNTIL_STATISTICS = ['enable_nestloop', 'enable_mergejoin'];
 const SETUP = [
   ...STAGING_TABLES.map((t) => `alter table ${t} set unlogged`),
   `set work_mem = '64MB'`,
   'set default_statistics_target = 10',
-  ...OFF_UNTIL_STATISTICS.map((setting) => `set ${setting} = off`),
 ];
+const BEFORE_FIRST_STATISTICS = OFF_UNTIL_STATISTICS.map((setting) => `set ${setting} = off`).join('; ');
 const AFTER_FIRST_STATISTICS = OFF_UNTIL_STATISTICS.map((setting) => `reset ${setting}`).join('; ');
+/** A warehouse reopened on its files (`dataDir`, `loadDataDir`) has statistics from its earlier loads. */
+const HAS_STATISTICS = "select exists (select 1 from pg_stats where schemaname = 'streamflix' and tablename = 'evt_event') as has";
 
 export interface LocalWarehouseOptions {
   /**
@@ -201,6 +204,7 @@ export async function openLocalWarehouse(options: LocalWarehouseOptions = {}): P
   for (const stmt of shimStatements()) await db.exec(stmt);
   await applyMigrations(exec, sqlDir);
   for (const stmt of SETUP) await db.exec(stmt);
+  if (!(await db.query<{ has: boolean }>(HAS_STATISTICS)).rows[0].has) await db.exec(BEFORE_FIRST_STATISTICS);
   const manifestDir = mkdtempSync(join(tmpdir(), 'streamflix-manifest-'));
   const progress = options.progress ?? (() => undefined);
   let eventLoads = 0;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalWarehouse } from '../../local/warehouse';
+import { openLocalWarehouse, type LocalWarehouse } from '../../local/warehouse';
 import { ev, freshWarehouse, load, movie, rows, userSnap } from './helpers';
 
 const SUMMARIZE = `select i.relname as index, brin_summarize_new_values(i.oid) as ranges
@@ -49,6 +49,16 @@ describe('engine upkeep after a load', () => {
     expect(settings).toEqual({ nestloop: 'on', mergejoin: 'on' });
     const [analyzed] = await rows(w, "select count(*)::int as n from pg_stat_user_tables where relname in ('stg_line', 'evt_event') and last_analyze is not null");
     expect(analyzed).toEqual({ n: 2 });
+  });
+
+  it('plans a reopened warehouse\'s first load with the statistics it already has', async () => {
+    const reopened = await openLocalWarehouse({ loadDataDir: await w.dump() });
+    try {
+      const [settings] = await rows(reopened, PLANNER_SETTINGS);
+      expect(settings).toEqual({ nestloop: 'on', mergejoin: 'on' });
+    } finally {
+      await reopened.close();
+    }
   });
 
   it('empties the staging tables once the load has committed', async () => {
