@@ -8,16 +8,19 @@ export class ArrivalQueue {
   private readonly arrivals: number[] = [];
   private readonly seqs: number[] = [];
   private readonly lines: string[] = [];
+  private readonly repeats: boolean[] = [];
   private seq = 0;
 
   get size(): number {
     return this.lines.length;
   }
 
-  push(arrival: number, line: string): void {
+  /** `repeat`: the line is a second delivery of an earlier one (counted as a duplicate when written). */
+  push(arrival: number, line: string, repeat = false): void {
     this.arrivals.push(arrival);
     this.seqs.push(this.seq++);
     this.lines.push(line);
+    this.repeats.push(repeat);
     let i = this.lines.length - 1;
     while (i > 0) {
       const parent = (i - 1) >> 1;
@@ -32,14 +35,15 @@ export class ArrivalQueue {
     return this.arrivals[0] ?? Number.POSITIVE_INFINITY;
   }
 
-  pop(): { arrival: number; line: string } | undefined {
+  pop(): { arrival: number; line: string; repeat: boolean } | undefined {
     const n = this.lines.length;
     if (n === 0) return undefined;
-    const out = { arrival: this.arrivals[0]!, line: this.lines[0]! };
+    const out = { arrival: this.arrivals[0]!, line: this.lines[0]!, repeat: this.repeats[0]! };
     this.swap(0, n - 1);
     this.arrivals.pop();
     this.seqs.pop();
     this.lines.pop();
+    this.repeats.pop();
     let i = 0;
     const size = n - 1;
     for (;;) {
@@ -71,5 +75,8 @@ export class ArrivalQueue {
     const line = this.lines[a]!;
     this.lines[a] = this.lines[b]!;
     this.lines[b] = line;
+    const repeat = this.repeats[a]!;
+    this.repeats[a] = this.repeats[b]!;
+    this.repeats[b] = repeat;
   }
 }

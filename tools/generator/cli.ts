@@ -7,7 +7,7 @@ import { intOption, numberOption, runCli, UsageError } from '../shared/cli-args'
 import { DEFAULT_START_DATE, generateDataset } from './index';
 
 const USAGE = `usage: npm run generate -- --out DIR [--users 500] [--days 28] [--seed 1] [--start-date ${DEFAULT_START_DATE}]
-       [--events N (stop after about N lines)] [--events-per-file 50000] [--late-rate 0.02]
+       [--events N (exactly N lines)] [--events-per-file 50000] [--late-rate 0.02]
        [--duplicate-rate 0.01] [--bad-rate 0.005] [--gzip] [--no-progress]`;
 
 runCli(USAGE, async () => {

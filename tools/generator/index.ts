@@ -24,7 +24,13 @@ export interface GeneratorOptions {
   readonly days: number;
   /** First day of the generated window, `YYYY-MM-DD` (UTC). @default '2026-09-01' */
   readonly startDate?: string;
-  /** Stop planning new sessions once about this many event lines exist. @default no limit (the whole window) */
+  /**
+   * Write exactly this many event lines (fewer only if the window ends first): no session
+   * starts once this many lines are planned, and the stream is cut at this line in arrival
+   * order, as if collection stopped there (late and repeated lines still in flight are not
+   * written).
+   * @default no limit (the whole window)
+   */
   readonly targetEvents?: number;
   /** Lines per event file. @default 50_000 */
   readonly eventsPerFile?: number;
@@ -69,7 +75,7 @@ function checkOptions(o: GeneratorOptions): void {
     problems.push(`startDate must be YYYY-MM-DD, got '${o.startDate}'`);
   }
   if (o.eventsPerFile !== undefined && (!Number.isInteger(o.eventsPerFile) || o.eventsPerFile < 1)) problems.push('eventsPerFile must be a whole number ≥ 1');
-  if (o.targetEvents !== undefined && (!Number.isFinite(o.targetEvents) || o.targetEvents < 1)) problems.push('targetEvents must be ≥ 1');
+  if (o.targetEvents !== undefined && (!Number.isInteger(o.targetEvents) || o.targetEvents < 1)) problems.push(`targetEvents must be a whole number ≥ 1, e.g. --events 300000; got ${o.targetEvents}`);
   for (const [name, value, max] of [['lateRate', o.lateRate, 1], ['duplicateRate', o.duplicateRate, 1], ['badLineRate', o.badLineRate, 0.5]] as const) {
     if (value !== undefined && !(value >= 0 && value < max)) problems.push(`${name} must be in [0, ${max}), got ${value}`);
   }
@@ -131,8 +137,7 @@ export async function generateDataset(outDir: string, options: GeneratorOptions)
       if (duplicateRng.chance(duplicateRate)) {
         // Mostly a client retry seconds later; sometimes a redelivery hours later.
         const delay = duplicateRng.chance(0.7) ? duplicateRng.int(0, 30_000) : logUniform(duplicateRng, 60_000, 24 * 3_600_000);
-        queue.push(arrival + delay, line);
-        duplicateLines += 1;
+        queue.push(arrival + delay, line, true);
       }
     },
   };
@@ -157,12 +162,17 @@ export async function generateDataset(outDir: string, options: GeneratorOptions)
     badLines += 1;
     lines += 1;
   };
+  // Nothing is written past the target: the stream ends at its target-th line.
   const flushBefore = async (until: number): Promise<void> => {
-    while (queue.peekArrival() < until) {
-      const { arrival, line } = queue.pop()!;
-      if (badRng.chance(badShare)) await writeBad(arrival);
+    while (queue.peekArrival() < until && lines < target) {
+      const { arrival, line, repeat } = queue.pop()!;
+      if (badRng.chance(badShare)) {
+        await writeBad(arrival);
+        if (lines >= target) break;
+      }
       await files.write(line);
       lines += 1;
+      if (repeat) duplicateLines += 1;
     }
   };
 

@@ -211,10 +211,31 @@ describe('generateDataset', () => {
     expect(eventsOfBigger.some((e) => !known.has(e.user_id))).toBe(true);
   });
 
-  it('stops after about targetEvents lines', async () => {
-    const small = await generateDataset(join(root, 'e'), { ...options, days: 30, targetEvents: 2000 });
-    expect(small.eventLines).toBeGreaterThanOrEqual(2000);
-    expect(small.eventLines).toBeLessThan(2600);
+  it('writes exactly targetEvents lines, in full files when the target is a multiple of the file size', async () => {
+    const small = await generateDataset(join(root, 'e'), { ...options, days: 30, targetEvents: 6000 });
+    expect(small.eventLines).toBe(6000);
+    expect(small.eventFiles).toHaveLength(2);
+    for (const file of small.eventFiles) expect(await readLines(file)).toHaveLength(3000);
+  });
+
+  it('counts only the bad lines and repeats it wrote when a target cuts the stream', async () => {
+    const cut = await generateDataset(join(root, 'h'), { ...options, days: 30, targetEvents: 4321 });
+    const seen = new Set<string>();
+    let bad = 0;
+    let repeats = 0;
+    for (const { line } of await readEventLines(cut.eventFiles)) {
+      const v = validateEventLine(line);
+      if (!v?.ok) bad += 1;
+      else if (seen.has(v.event.eventId)) repeats += 1;
+      else seen.add(v.event.eventId);
+    }
+    expect({ lines: cut.eventLines, bad: cut.badLines, repeats: cut.duplicateLines }).toEqual({ lines: 4321, bad, repeats });
+  });
+
+  it('writes the whole window unchanged when the target is not reached', async () => {
+    const whole = await generateDataset(join(root, 'i'), { ...options, targetEvents: 10_000_000 });
+    expect(whole.eventLines).toBe(dataset.eventLines);
+    expect((await readEventLines(whole.eventFiles)).map((l) => l.line)).toEqual(lines.map((l) => l.line));
   });
 
   it('writes gzip files holding the same lines', async () => {
@@ -225,5 +246,9 @@ describe('generateDataset', () => {
 
   it('rejects options it cannot honour with a hint', async () => {
     await expect(generateDataset(join(root, 'g'), { ...options, badLineRate: 0.7 })).rejects.toThrow(/badLineRate must be in \[0, 0.5\)/);
+  });
+
+  it('rejects a target that is not a whole number of lines', async () => {
+    await expect(generateDataset(join(root, 'j'), { ...options, targetEvents: 2500.5 })).rejects.toThrow(/targetEvents must be a whole number ≥ 1, e\.g\. --events 300000; got 2500\.5/);
   });
 });
