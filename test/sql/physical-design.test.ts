@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { splitStatements } from '../../pipeline/sql-files';
+import { readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { rel, sqlFiles, text } from './sql-paths';
+
+const PIPELINE_DIR = fileURLToPath(new URL('../../pipeline/', import.meta.url));
+const PIPELINE_FILES = readdirSync(PIPELINE_DIR).filter((f) => f.endsWith('.ts')).map((f) => `${PIPELINE_DIR}${f}`);
 
 interface Table {
   readonly file: string;
@@ -114,6 +119,14 @@ describe('staging tables', () => {
     ['stg_session', 'fact_viewing_session'],
   ])('%s has exactly the columns of %s, in order, with the same types and nullability', (staging, target) => {
     expect(shape(table(staging))).toEqual(shape(table(target)));
+  });
+
+  // Staging tables are scratch space that exists only for the load: a column no load step
+  // (sql/load) or load plan (pipeline/) names is dead weight every load carries.
+  it.each([...new Set(all.map((t) => t.name).filter((n) => n.startsWith('stg_')))].map((n) => [n]))('%s: every column is named by the load', (name) => {
+    const load = [...sqlFiles().filter((f) => f.includes('/load/')), ...PIPELINE_FILES].map((f) => text(f).replace(/--[^\n]*/g, '')).join('\n');
+    const unused = table(name).columns.map((c) => c.name).filter((c) => !new RegExp(`\\b${c}\\b`).test(load));
+    expect(unused, `${name}: columns no load step uses; drop them in a new migration`).toEqual([]);
   });
 
   it('stg_user_version has the columns of dim_user it rebuilds, with the same types and nullability', () => {
