@@ -1,11 +1,17 @@
-import { describe, expect, it } from 'vitest';
-import { splitStatements } from '../../pipeline/sql-files';
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { splitStatements } from '../../pipeline/sql-files';
 import { rel, sqlFiles, text } from './sql-paths';
 
 const PIPELINE_DIR = fileURLToPath(new URL('../../pipeline/', import.meta.url));
-const PIPELINE_FILES = readdirSync(PIPELINE_DIR).filter((f) => f.endsWith('.ts')).map((f) => `${PIPELINE_DIR}${f}`);
+/** The load steps (sql/load) and the load plans (pipeline/), comments left out. */
+const LOAD_TEXT = [
+  ...sqlFiles().filter((f) => f.includes('/load/')),
+  ...readdirSync(PIPELINE_DIR).filter((f) => f.endsWith('.ts')).map((f) => `${PIPELINE_DIR}${f}`),
+]
+  .map((f) => text(f).replace(/--[^\n]*/g, ''))
+  .join('\n');
 
 interface Table {
   readonly file: string;
@@ -124,8 +130,7 @@ describe('staging tables', () => {
   // Staging tables are scratch space that exists only for the load: a column no load step
   // (sql/load) or load plan (pipeline/) names is dead weight every load carries.
   it.each([...new Set(all.map((t) => t.name).filter((n) => n.startsWith('stg_')))].map((n) => [n]))('%s: every column is named by the load', (name) => {
-    const load = [...sqlFiles().filter((f) => f.includes('/load/')), ...PIPELINE_FILES].map((f) => text(f).replace(/--[^\n]*/g, '')).join('\n');
-    const unused = table(name).columns.map((c) => c.name).filter((c) => !new RegExp(`\\b${c}\\b`).test(load));
+    const unused = table(name).columns.map((c) => c.name).filter((c) => !new RegExp(`\\b${c}\\b`).test(LOAD_TEXT));
     expect(unused, `${name}: columns no load step uses; drop them in a new migration`).toEqual([]);
   });
 
