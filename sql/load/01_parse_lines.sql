@@ -176,8 +176,9 @@ shape as (
         coalesce(n_duration ~ '^[0-9]{1,9}([.]0+)?$', false) as duration_int,
         coalesce(n_season ~ '^[0-9]{1,9}([.]0+)?$', false) as season_int,
         coalesce(n_episode ~ '^[0-9]{1,9}([.]0+)?$', false) as episode_int,
-        -- an array of at least one non-empty string (on the serialized text)
-        coalesce(a_genres ~ '^[[] *"[^"]+"( *, *"[^"]+")* *[]]$', false) as genres_ok
+        -- an array of at least one non-empty string (on the serialized text) of at most 64
+        -- characters: 256 bytes at most, the width of bridge_content_genre.genre
+        coalesce(a_genres ~ '^[[] *"[^"]{1,64}"( *, *"[^"]{1,64}")* *[]]$', false) as genres_ok
     from field
     offset 0
 ),
@@ -261,8 +262,9 @@ calendar as (
             end,
             false
         ) as date_ok,
-        coalesce(s_device_id <> '' and length(s_device_id) <= 64, false) as device_id_ok,
-        coalesce(s_device_type <> '' and length(s_device_type) <= 64, false) as device_type_ok,
+        coalesce(s_device_id <> '' and octet_length(s_device_id) <= 64, false) as device_id_ok,
+        -- stored lowercased: the limit holds for the stored text
+        coalesce(s_device_type <> '' and octet_length(lower(s_device_type)) <= 64, false) as device_type_ok,
         -- for the civil-date arithmetic: the year counted from March, the zone in seconds
         ts_y - case when ts_m <= 2 then 1 else 0 end as ts_ey,
         coalesce(ts_zsign * (ts_zh * 3600 + ts_zm * 60), 0) as ts_zone_s
@@ -271,26 +273,29 @@ calendar as (
 ),
 
 verdict as (
+    -- string limits count UTF-8 bytes (octet_length), the unit of Redshift's varchar(n): a
+    -- value that passes always fits its column, on both engines. For ASCII, as every id
+    -- seen so far, that is the spec's character count (docs/decisions.md W16)
     select
         *,
         case
             when not is_object then 'malformed_json'
             when is_ev and t_event_type = 'string' and not known_type then 'unknown_event_type'
             when is_ev then case
-                when not coalesce(length(s_event_id) between 1 and 64, false) then 'event_id'
+                when not coalesce(octet_length(s_event_id) between 1 and 64, false) then 'event_id'
                 when s_event_type is null then 'event_type'
                 when not ts_ok then 'event_ts'
-                when not coalesce(length(s_user_id) between 1 and 64, false) then 'user_id'
-                when not coalesce(length(s_content_id) between 1 and 64, false) then 'content_id'
+                when not coalesce(octet_length(s_user_id) between 1 and 64, false) then 'user_id'
+                when not coalesce(octet_length(s_content_id) between 1 and 64, false) then 'content_id'
                 when coalesce(t_device, 'null') <> 'object' then 'device'
                 when not device_id_ok then 'device.device_id'
                 when not device_type_ok then 'device.device_type'
-                when t_os <> 'null' and not coalesce(length(s_os) <= 256, false) then 'device.os'
-                when t_app_version <> 'null' and not coalesce(length(s_app_version) <= 256, false)
+                when t_os <> 'null' and not coalesce(octet_length(s_os) <= 256, false) then 'device.os'
+                when t_app_version <> 'null' and not coalesce(octet_length(s_app_version) <= 256, false)
                     then 'device.app_version'
                 when t_offset <> 'null' and not coalesce(offset_value between -840 and 840, false)
                     then 'utc_offset_minutes'
-                when s_event_type <> 'rate' and not coalesce(length(s_session_id) between 1 and 64, false)
+                when s_event_type <> 'rate' and not coalesce(octet_length(s_session_id) between 1 and 64, false)
                     then 'session_id'
                 when s_event_type <> 'rate' and not position_ok then 'position_sec'
                 when s_event_type = 'seek' and t_from_position <> 'null' and not from_position_ok
@@ -298,30 +303,30 @@ verdict as (
                 when s_event_type = 'rate' and not rating_ok then 'rating'
             end
             when is_us then case
-                when not coalesce(length(s_user_id) between 1 and 64, false) then 'user_id'
+                when not coalesce(octet_length(s_user_id) between 1 and 64, false) then 'user_id'
                 when not ts_ok then 'updated_at'
                 when not coalesce(s_country ~ '^[A-Z]{2}$', false) then 'country'
-                when not coalesce(length(s_plan) between 1 and 256, false) then 'plan'
+                when not coalesce(octet_length(s_plan) between 1 and 256, false) then 'plan'
                 when not coalesce(s_status in ('active', 'paused', 'canceled'), false) then 'subscription_status'
                 when t_date <> 'null' and not date_ok then 'signup_date'
                 when t_birth_year <> 'null' and not birth_year_int then 'birth_year'
-                when t_gender <> 'null' and not coalesce(length(s_gender) <= 256, false) then 'gender'
+                when t_gender <> 'null' and not coalesce(octet_length(s_gender) <= 256, false) then 'gender'
             end
             when is_ca then case
-                when not coalesce(length(s_content_id) between 1 and 64, false) then 'content_id'
+                when not coalesce(octet_length(s_content_id) between 1 and 64, false) then 'content_id'
                 when not coalesce(s_content_type in ('movie', 'episode'), false) then 'content_type'
-                when not coalesce(length(s_title) between 1 and 1024, false) then 'title'
+                when not coalesce(octet_length(s_title) between 1 and 1024, false) then 'title'
                 when not coalesce(duration_value > 0, false) then 'duration_sec'
                 when not genres_ok then 'genres'
-                when s_content_type = 'episode' and not coalesce(length(s_series_id) between 1 and 64, false)
+                when s_content_type = 'episode' and not coalesce(octet_length(s_series_id) between 1 and 64, false)
                     then 'series_id'
-                when s_content_type = 'episode' and not coalesce(length(s_series_title) between 1 and 1024, false)
+                when s_content_type = 'episode' and not coalesce(octet_length(s_series_title) between 1 and 1024, false)
                     then 'series_title'
                 when s_content_type = 'episode' and not coalesce(season_value >= 1, false) then 'season_number'
                 when s_content_type = 'episode' and not coalesce(episode_value >= 1, false) then 'episode_number'
                 when t_date <> 'null' and not date_ok then 'release_date'
-                when t_maturity <> 'null' and not coalesce(length(s_maturity) <= 256, false) then 'maturity_rating'
-                when t_production_country <> 'null' and not coalesce(length(s_production_country) <= 256, false)
+                when t_maturity <> 'null' and not coalesce(octet_length(s_maturity) <= 256, false) then 'maturity_rating'
+                when t_production_country <> 'null' and not coalesce(octet_length(s_production_country) <= 256, false)
                     then 'production_country'
             end
         end as bad,
@@ -390,12 +395,19 @@ select
     case when is_ev and bad is null then s_app_version end as app_version,
     offset_minutes as utc_offset_minutes,
     case when is_ev and bad is null and s_event_type <> 'rate' then s_session_id end as session_id,
+    -- positions are cut to milliseconds on their text, not rounded by the cast: a session's
+    -- max_position_sec is its highest position rounded down (1595.9996 stays 1595)
     case
-        when is_ev and bad is null and s_event_type <> 'rate' then cast(n_position as decimal(18, 3))
+        when is_ev and bad is null and s_event_type <> 'rate'
+            then cast(split_part(n_position, '.', 1) || '.' || rpad(split_part(n_position, '.', 2), 3, '0') as decimal(18, 3))
     end as position_sec,
     case
         when is_ev and bad is null and s_event_type = 'seek' and from_position_ok
-            then cast(n_from_position as decimal(18, 3))
+            then
+                cast(
+                    split_part(n_from_position, '.', 1) || '.' || rpad(split_part(n_from_position, '.', 2), 3, '0')
+                    as decimal(18, 3)
+                )
     end as from_position_sec,
     case
         when is_ev and bad is null and s_event_type = 'rate'

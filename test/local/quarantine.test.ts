@@ -152,6 +152,46 @@ describe('quarantine of reference feeds (reference-data.md)', () => {
   });
 });
 
+describe('string limits count UTF-8 bytes, the unit of the Redshift columns (docs/decisions.md W16)', () => {
+  it('loads a value that fills its column and quarantines one byte more, in events and the catalog', async () => {
+    const w = await freshWarehouse();
+    try {
+      const e2 = 'é'; // two bytes in UTF-8
+      const events: [string, string | null][] = [
+        [withField({ event_id: 'x'.repeat(64) }), null],
+        [withField({ event_id: e2.repeat(32) }), null],
+        [withField({ event_id: e2.repeat(33) }), 'event_id'],
+        [withField({ event_id: 's1', session_id: `${e2.repeat(31)}xyz` }), 'session_id'],
+        [withField({ event_id: 'd1', device: { device_id: e2.repeat(32), device_type: e2.repeat(32) } }), null],
+        [withField({ event_id: 'd2', device: { device_id: 'd', device_type: `x${e2.repeat(32)}` } }), 'device.device_type'],
+        [withField({ event_id: 'o1', device: { device_id: 'd', device_type: 'tv', os: e2.repeat(128) } }), null],
+        [withField({ event_id: 'o2', device: { device_id: 'd', device_type: 'tv', os: e2.repeat(129) } }), 'device.os'],
+      ];
+      const catalog: [object, string | null][] = [
+        [movie('t1', 10, ['drama'], e2.repeat(512)), null],
+        [movie('t2', 10, ['drama'], e2.repeat(513)), 'title'],
+        [movie('g1', 10, ['x'.repeat(64), e2.repeat(64)]), null],
+        // a genre wider than bridge_content_genre.genre once aborted the whole load
+        [movie('g2', 10, ['drama', 'x'.repeat(300)]), 'genres'],
+        [movie('g3', 10, ['x'.repeat(65)]), 'genres'],
+      ];
+      const cat = await load(w, 'catalog', catalog.map((c) => c[0]));
+      const out = await load(w, 'events', events.map((e) => e[0]));
+      expect(cat.object).toMatchObject({ linesRead: catalog.length, quarantined: catalog.filter((c) => c[1]).length });
+      expect(out.result).toMatchObject({ linesRead: events.length, quarantined: events.filter((e) => e[1]).length });
+      const q = await rows(w, 'select kind, detail from streamflix.etl_quarantine order by batch_id, line_no');
+      expect(q).toEqual([
+        ...catalog.filter((c) => c[1]).map(([, detail]) => ({ kind: 'catalog', detail })),
+        ...events.filter((e) => e[1]).map(([, detail]) => ({ kind: 'events', detail })),
+      ]);
+      const [widest] = await rows(w, "select max(octet_length(genre)) as bytes from streamflix.bridge_content_genre");
+      expect(widest).toEqual({ bytes: 128 });
+    } finally {
+      await w.close();
+    }
+  });
+});
+
 /** A valid line with one number written as raw JSON text (`60.000` stays as written). */
 const withNumber = (id: string, field: string, text: string, patch: Record<string, unknown> = {}): string =>
   withField({ event_id: id, [field]: 0, ...patch }).replace(`"${field}":0`, `"${field}":${text}`);

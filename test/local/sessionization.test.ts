@@ -56,6 +56,23 @@ describe('sessionization rules (warehouse.md)', () => {
     expect(await session(w, 'r2')).toMatchObject({ watch_duration_seconds: 10, session_duration_seconds: 10, max_position_sec: 10 });
   });
 
+  it('rounds max_position_sec down from positions finer than a millisecond, and judges completion on it', async () => {
+    // 0.95 x 1,680 s = 1,596 s: 1,595.9996 s rounded to milliseconds would reach it
+    await load(w, 'catalog', [movie('mv-1', 1680)]);
+    await load(w, 'events', [
+      ev({ id: 'a', type: 'play', ts: '2026-11-02T20:00:00Z' }),
+      ev({ id: 'b', type: 'seek', ts: '2026-11-02T20:00:30Z', pos: 1595.9996, from: 0.0009 }),
+      ev({ id: 'c', type: 'stop', ts: '2026-11-02T20:01:00Z', pos: 1595.9999999 }),
+    ]);
+    expect(await session(w)).toMatchObject({ max_position_sec: 1595, is_completed_flag: false });
+    const stored = await rows(w, 'select event_id, position_sec, from_position_sec from streamflix.evt_event order by event_id');
+    expect(stored).toEqual([
+      { event_id: 'a', position_sec: '0.000', from_position_sec: null },
+      { event_id: 'b', position_sec: '1595.999', from_position_sec: '0.000' },
+      { event_id: 'c', position_sec: '1595.999', from_position_sec: null },
+    ]);
+  });
+
   it('converts event_ts to UTC exactly across zones, month ends and leap years', async () => {
     const cases: [string, string][] = [
       ['2024-02-29T23:30:00-01:00', '2024-03-01T00:30:00.000Z'],
