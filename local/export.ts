@@ -15,6 +15,29 @@ function isoDate(d: Date): string {
   return `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
 }
 
+const PG_TIMESTAMP = /^(\d{4,})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?( BC)?$/;
+
+/**
+ * A `timestamp` (without time zone) as PostgreSQL writes it, read as UTC. Every timestamp
+ * of the warehouse is UTC (events are converted on load, `getdate()` is UTC, as on
+ * Redshift); PGlite's own parser reads them in the machine's time zone, which moved every
+ * exported timestamp by the machine's offset outside UTC.
+ */
+export function parseUtcTimestamp(text: string): Date | number {
+  if (text === 'infinity') return Infinity;
+  if (text === '-infinity') return -Infinity;
+  const m = PG_TIMESTAMP.exec(text);
+  if (!m) throw new Error(`unexpected timestamp text from PGlite: ${text}; expected YYYY-MM-DD HH:MM:SS[.ffffff] (DateStyle ISO)`);
+  const ms = m[7] ? Number(m[7].padEnd(3, '0').slice(0, 3)) : 0;
+  // built in a leap year, then moved to its own: Date.UTC maps years 0-99 to 1900-1999
+  const d = new Date(Date.UTC(2000, Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]), ms));
+  d.setUTCFullYear(m[8] ? 1 - Number(m[1]) : Number(m[1]));
+  return d;
+}
+
+/** PGlite parsers for the local warehouse: timestamps as UTC. */
+export const UTC_PARSERS = { [TIMESTAMP]: parseUtcTimestamp } as const;
+
 /** One value as it goes into an export row; `typeId` is the PostgreSQL type OID. */
 export function exportValue(value: unknown, typeId?: number): unknown {
   if (value === null || value === undefined) return null;

@@ -12,7 +12,7 @@ import type { Row } from '../pipeline/executor';
 import { DEFAULT_SQL_DIR, manifestFor, maxObjectsPerLoad, pendingObjects, runLoad, type FeedKind, type LoadedObject, type LoadResult } from '../pipeline/load';
 import { applyMigrations } from '../pipeline/migrations';
 import { shimStatements } from './adapter';
-import { exportValue } from './export';
+import { exportValue, UTC_PARSERS } from './export';
 import { PGliteExecutor } from './pglite-executor';
 
 /**
@@ -198,7 +198,7 @@ export function assertReadable(path: string): void {
 
 export async function openLocalWarehouse(options: LocalWarehouseOptions = {}): Promise<LocalWarehouse> {
   const sqlDir = options.sqlDir ?? DEFAULT_SQL_DIR;
-  const db = new PGlite({ dataDir: options.dataDir, loadDataDir: options.loadDataDir });
+  const db = new PGlite({ dataDir: options.dataDir, loadDataDir: options.loadDataDir, parsers: UTC_PARSERS });
   await db.waitReady;
   const exec = new PGliteExecutor(db, options.trace);
   for (const stmt of shimStatements()) await db.exec(stmt);

@@ -81,3 +81,21 @@ describe('local CLI', () => {
     expect(r.stderr).toContain('batch 1 events');
   });
 });
+
+describe('the export outside UTC', () => {
+  it.each(['Asia/Tokyo', 'America/Los_Angeles'])('writes the same UTC timestamps on a machine in %s', (zone) => {
+    const dir = mkdtempSync(join(tmpdir(), 'streamflix-export-tz-'));
+    const args = ['--catalog', example('catalog.ndjson'), '--users', example('users.ndjson'), '--events', example('events.ndjson'), '--export', dir];
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'local/cli.ts', ...args], { encoding: 'utf8', env: { ...process.env, TZ: zone } });
+    expect(r.status, r.stderr).toBe(0);
+    const read = (name: string): Record<string, unknown>[] =>
+      readFileSync(join(dir, `${name}.ndjson`), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(read('fact_viewing_session')[0]).toMatchObject({ session_start_ts: '2026-11-02T19:00:00.000Z', session_end_ts: '2026-11-02T19:08:00.000Z' });
+    expect(read('dim_user')[0]).toMatchObject({ valid_from: '2026-01-10T08:00:00.000Z', valid_to: null });
+    expect(read('fact_content_rating')[0]).toMatchObject({ rated_at: '2026-11-02T19:09:00.000Z' });
+    const [batch] = read('etl_batch');
+    expect(batch).toMatchObject({ max_event_ts: '2026-11-02T19:09:00.000Z', watermark_ts: '2026-11-02T19:09:00.000Z' });
+    // getdate() is UTC: the load started moments ago, not hours off by the zone
+    expect(Math.abs(Date.parse(batch.started_at as string) - Date.now())).toBeLessThan(10 * 60_000);
+  });
+});
