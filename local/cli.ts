@@ -19,6 +19,29 @@ export interface CliArgs {
 
 export class UsageError extends Error {}
 
+const USAGE_LINE = 'usage: npm run --silent local -- [--catalog FILE] [--users FILE] [--events FILE|DIR]... [--export DIR]';
+
+/** What `--help` prints (local-run.md, in short). */
+export const HELP = `${USAGE_LINE}
+
+Loads StreamFlix feeds into a local warehouse (embedded PostgreSQL, the project's Redshift SQL).
+
+  --catalog FILE    catalog items (reference-data.md), loaded first
+  --users FILE      user snapshots (reference-data.md), loaded first
+  --events FILE|DIR events (events.md); repeat for successive loads, in order; a directory
+                    loads its *.ndjson, *.json and *.gz files in name order, one load each
+  --export DIR      after the last load, write every table and view to DIR/<name>.ndjson
+  -h, --help        print this help
+
+With no --events, generates a synthetic dataset (300,000 events, about four weeks),
+loads it and prints the answers to the five business questions.
+Results go to stdout, progress to stderr. Exit status: 0 (also when lines were quarantined),
+1 when a file cannot be read or the engine fails, 2 on a usage error.
+`;
+
+/** `--help` asked for: main prints HELP and exits 0. */
+export class HelpRequested extends Error {}
+
 export function parseArgs(argv: readonly string[]): CliArgs {
   const events: string[] = [];
   let catalog: string | undefined;
@@ -27,21 +50,30 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   for (let i = 0; i < argv.length; i += 1) {
     const flag = argv[i];
     const value = argv[i + 1];
+    if (flag === '--help' || flag === '-h') throw new HelpRequested();
     if (!['--catalog', '--users', '--events', '--export'].includes(flag)) {
-      throw new UsageError(`unknown argument ${flag}; usage: local [--catalog FILE] [--users FILE] [--events FILE|DIR]... [--export DIR]`);
+      throw new UsageError(`unknown argument ${flag}; ${USAGE_LINE} (--help for more)`);
     }
     if (value === undefined || value.startsWith('--')) throw new UsageError(`${flag} needs a value`);
     i += 1;
-    if (flag === '--catalog') catalog = value;
-    else if (flag === '--users') users = value;
+    // one feed file each: a second one would silently replace the first
+    const once = (given: string | undefined): string => {
+      if (given !== undefined) throw new UsageError(`${flag} given twice (${given}, ${value}); pass one file, or run again for the other`);
+      return value;
+    };
+    if (flag === '--catalog') catalog = once(catalog);
+    else if (flag === '--users') users = once(users);
     else if (flag === '--events') events.push(value);
-    else exportDir = value;
+    else exportDir = once(exportDir);
   }
   return { catalog, users, events, exportDir };
 }
 
-/** A directory expands to its *.ndjson / *.json / *.gz files in name order. */
-export function expandEvents(paths: readonly string[]): string[] {
+/**
+ * A directory expands to its *.ndjson / *.json / *.gz files in name order. A directory
+ * with none loads nothing, as a scheduled run with no new object does; `note` says so.
+ */
+export function expandEvents(paths: readonly string[], note: (message: string) => void = () => undefined): string[] {
   const out: string[] = [];
   for (const path of paths) {
     assertReadable(path);
@@ -49,6 +81,7 @@ export function expandEvents(paths: readonly string[]): string[] {
       const names = readdirSync(path)
         .filter((n) => /\.(ndjson|json|gz)$/i.test(n))
         .sort();
+      if (names.length === 0) note(`note: ${path} holds no *.ndjson, *.json or *.gz file; nothing to load from it`);
       for (const name of names) out.push(join(path, name));
     } else out.push(path);
   }
@@ -80,6 +113,10 @@ export async function main(argv: readonly string[], out: (s: string) => void, er
   try {
     args = parseArgs(argv);
   } catch (e) {
+    if (e instanceof HelpRequested) {
+      out(HELP);
+      return 0;
+    }
     err(`error: ${(e as Error).message}\n`);
     return 2;
   }
@@ -107,7 +144,7 @@ export async function main(argv: readonly string[], out: (s: string) => void, er
       if (!args.users) files.push({ kind: 'users', path: ds.usersFile });
       for (const f of ds.eventFiles) files.push({ kind: 'events', path: f });
     } else {
-      for (const f of expandEvents(args.events)) files.push({ kind: 'events', path: f });
+      for (const f of expandEvents(args.events, (m) => err(`${m}\n`))) files.push({ kind: 'events', path: f });
     }
     const warehouse = await openLocalWarehouse({ progress: (m) => err(`${m}\n`) });
     try {

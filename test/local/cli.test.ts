@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { expandEvents, main, parseArgs } from '../../local/cli';
+import { expandEvents, HELP, main, parseArgs } from '../../local/cli';
 import { EXAMPLES } from './helpers';
 
 const example = (name: string): string => fileURLToPath(new URL(name, EXAMPLES));
@@ -66,6 +66,31 @@ describe('local CLI', () => {
   it('exits 2 on a usage error', async () => {
     expect((await run(['--events'])).code).toBe(2);
     expect(() => parseArgs(['--bogus', 'x'])).toThrow(/unknown argument --bogus/);
+  });
+
+  it('refuses a second --catalog, --users or --export instead of keeping only the last', async () => {
+    for (const flag of ['--catalog', '--users', '--export']) {
+      expect(() => parseArgs([flag, 'a', flag, 'b']), flag).toThrow(`${flag} given twice (a, b)`);
+    }
+    const r = await run(['--catalog', 'a.ndjson', '--catalog', 'b.ndjson']);
+    expect(r).toMatchObject({ code: 2, out: '' });
+  });
+
+  it('prints its usage on --help and -h, to stdout, and exits 0', async () => {
+    for (const flag of ['--help', '-h']) {
+      const r = await run(['--events', 'x.ndjson', flag]);
+      expect(r).toEqual({ code: 0, out: HELP, err: '' });
+    }
+    expect(HELP).toMatch(/^usage: npm run --silent local -- /);
+    for (const option of ['--catalog', '--users', '--events', '--export']) expect(HELP).toContain(option);
+  });
+
+  it('notes a directory with nothing to load, and loads nothing from it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'streamflix-empty-'));
+    writeFileSync(join(dir, 'notes.txt'), '');
+    const notes: string[] = [];
+    expect(expandEvents([dir], (m) => notes.push(m))).toEqual([]);
+    expect(notes).toEqual([`note: ${dir} holds no *.ndjson, *.json or *.gz file; nothing to load from it`]);
   });
 
   it('expands directories to their ndjson, json and gz files in name order', () => {
