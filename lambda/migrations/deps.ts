@@ -25,7 +25,8 @@ export function migrationsDepsFromEnv(remainingMs: number, env: NodeJS.ProcessEn
     ...config,
     client,
     statementName: 'streamflix-schema-migrations',
-    timeoutMs: Math.max(1_000, remainingMs - RESERVE_MS),
+    // one deadline for every statement of the invocation, not a fresh budget per statement
+    deadline: Date.now() + Math.max(1_000, remainingMs - RESERVE_MS),
   });
   const retry = { maxAttempts: 8, initialDelayMs: 200, maxDelayMs: 10_000, multiplier: 2, sleep: realSleep };
   return { config, client, executor, sqlDir: config.sqlDir, retry };

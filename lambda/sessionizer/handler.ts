@@ -48,7 +48,8 @@ export async function handler(_event: unknown, context: Context): Promise<RunSum
     ...config,
     client: redshift,
     statementName: config.statementName,
-    timeoutMs: Math.max(1_000, context.getRemainingTimeInMillis() - RESERVE_MS),
+    // one deadline for every statement of the run, not a fresh budget per statement
+    deadline: Date.now() + Math.max(1_000, context.getRemainingTimeInMillis() - RESERVE_MS),
   });
   try {
     const inFlight = async () =>

@@ -18,7 +18,7 @@ export interface RunDeps {
 }
 
 export type RunSummary =
-  | { readonly status: 'skipped-in-flight'; readonly inFlight: string[] }
+  | { readonly status: 'skipped-in-flight'; readonly inFlight: string[]; readonly watermark: Date | null }
   | { readonly status: 'nothing-pending'; readonly watermark: Date | null }
   | {
       readonly status: 'loaded';
@@ -37,7 +37,10 @@ export type RunSummary =
 export async function runSessionizer(deps: RunDeps): Promise<RunSummary> {
   const { config, executor } = deps;
   const inFlight = await deps.inFlight();
-  if (inFlight.length > 0) return { status: 'skipped-in-flight', inFlight };
+  // The watermark is still read, so that the freshness metric is published by every run: a
+  // load left running that then fails is resubmitted and left running again, run after run,
+  // and only a lag that keeps growing shows it (a read does not wait for the running load).
+  if (inFlight.length > 0) return { status: 'skipped-in-flight', inFlight, watermark: await currentWatermark(executor) };
 
   const perLoad = maxObjectsPerLoad(config.sqlDir);
   if (perLoad < 1) {

@@ -13,10 +13,13 @@ export function freshnessLagSeconds(watermark: Date | string | null, now: number
 /** Metrics and one structured log line for a run. */
 export function report(summary: RunSummary, metrics: Metrics, logger: Logger, now: number): void {
   switch (summary.status) {
-    case 'skipped-in-flight':
+    case 'skipped-in-flight': {
+      const lag = freshnessLagSeconds(summary.watermark, now);
       metrics.addMetric(Metric.skippedInFlight, MetricUnit.Count, 1);
-      logger.info('another load is in flight; skipping this run', { inFlight: summary.inFlight });
+      if (lag !== undefined) metrics.addMetric(Metric.freshnessLag, MetricUnit.Seconds, lag);
+      logger.info('another load is in flight; skipping this run', { inFlight: summary.inFlight, freshnessLagSeconds: lag });
       return;
+    }
     case 'still-running':
       metrics.addMetric(Metric.stillRunning, MetricUnit.Count, 1);
       logger.warn('load still running at the end of this invocation; the next run will find it in flight', {

@@ -40,6 +40,13 @@ export interface DataApiExecutorOptions extends DataApiTarget {
   readonly throttle?: Partial<Omit<ThrottleRetry, 'sleep'>>;
   /** How long to wait for one statement before giving up (it keeps running). @default 14 minutes */
   readonly timeoutMs?: number;
+  /**
+   * A time (on `now`, in ms) after which no statement is awaited any longer, however long
+   * each has waited: a Lambda's end less its reserve. A per-statement timeout alone
+   * restarts with every statement, so a run's later statements could outlast it.
+   * @default none: each statement may wait `timeoutMs`
+   */
+  readonly deadline?: number;
   /** Idempotency token per submission, reused across retries of that submission. @default randomUUID */
   readonly clientToken?: () => string;
 }
@@ -81,6 +88,7 @@ export class DataApiExecutor implements SqlExecutor {
       poll: options.poll ?? DEFAULT_POLL,
       throttle,
       timeoutMs: options.timeoutMs ?? 14 * 60_000,
+      deadline: options.deadline,
       now: options.now ?? Date.now,
     };
     this.newToken = options.clientToken ?? randomUUID;

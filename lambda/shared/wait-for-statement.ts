@@ -11,6 +11,12 @@ export interface WaitOptions {
   readonly throttle: ThrottleRetry;
   /** Stop waiting after this long (the statement keeps running in Redshift). */
   readonly timeoutMs: number;
+  /**
+   * Stop waiting at this time (on `now`), whatever `timeoutMs` allows: the end of the
+   * caller's own time, shared by all its statements.
+   * @default none: each statement may wait `timeoutMs`
+   */
+  readonly deadline?: number;
   readonly now: () => number;
 }
 
@@ -54,7 +60,7 @@ export async function waitForStatement(
   statementName: string | undefined,
   options: WaitOptions,
 ): Promise<DescribeStatementResponse> {
-  const deadline = options.now() + options.timeoutMs;
+  const deadline = Math.min(options.now() + options.timeoutMs, options.deadline ?? Infinity);
   for (let attempt = 0; ; attempt += 1) {
     const described = await withThrottleRetry(
       () => client.send(new DescribeStatementCommand({ Id: id })),

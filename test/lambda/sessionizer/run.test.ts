@@ -199,10 +199,18 @@ describe('exactly once', () => {
   it('skips the run, listing and submitting nothing, while another load is in flight', async () => {
     bronze.objects.set('events/dt=2026-11-21/a.gz', 100);
     warehouse.running.push({ Id: 'earlier', StatementName: 'streamflix-load-dev', Status: 'STARTED' });
-    expect(await runSessionizer(deps())).toEqual({ status: 'skipped-in-flight', inFlight: ['earlier'] });
+    expect(await runSessionizer(deps())).toMatchObject({ status: 'skipped-in-flight', inFlight: ['earlier'] });
     expect(s3Mock).not.toHaveReceivedCommand(ListObjectsV2Command);
-    expect(redshiftMock).not.toHaveReceivedCommand(ExecuteStatementCommand);
     expect(redshiftMock).not.toHaveReceivedCommand(BatchExecuteStatementCommand);
+  });
+
+  it('reads the watermark while skipping, for the freshness metric', async () => {
+    bronze.objects.set('events/dt=2026-11-21/a.gz', 100);
+    await runSessionizer(deps());
+    warehouse.running.push({ Id: 'earlier', StatementName: 'streamflix-load-dev', Status: 'STARTED' });
+    const skipped = await runSessionizer(deps());
+    expect(skipped).toMatchObject({ status: 'skipped-in-flight' });
+    expect(skipped.status === 'skipped-in-flight' && skipped.watermark).toBeInstanceOf(Date);
   });
 
   it('is not held up by a statement of another environment sharing the name prefix', async () => {

@@ -80,10 +80,12 @@ describe('report', () => {
     expect(added).toEqual({ FreshnessLagSeconds: 7200, ObjectsLoaded: 0 });
   });
 
-  it('says when it skipped because another load is in flight', () => {
+  it('says when it skipped because another load is in flight, and still publishes the lag', () => {
+    // a load left running that fails is resubmitted and left running again, run after run:
+    // only the lag of the skipped runs in between shows that nothing commits
     const { metrics, logger, added, logged } = recorders();
-    report({ status: 'skipped-in-flight', inFlight: ['s1'] }, metrics, logger, NOW);
-    expect(added).toEqual({ SkippedInFlight: 1 });
+    report({ status: 'skipped-in-flight', inFlight: ['s1'], watermark: new Date('2026-11-21T10:00:00Z') }, metrics, logger, NOW);
+    expect(added).toEqual({ SkippedInFlight: 1, FreshnessLagSeconds: 7200 });
     expect(logged[0]?.message).toMatch(/another load is in flight/);
   });
 

@@ -21,7 +21,7 @@ const target = {
 };
 
 let time: ReturnType<typeof fakeTime>;
-function executor(timeoutMs?: number): DataApiExecutor {
+function executor(timeoutMs?: number, deadline?: number): DataApiExecutor {
   return new DataApiExecutor({
     client: new RedshiftDataClient({ region: 'eu-west-1' }),
     clusterIdentifier: target.ClusterIdentifier,
@@ -32,6 +32,7 @@ function executor(timeoutMs?: number): DataApiExecutor {
     now: time.now,
     clientToken: () => 'token-1',
     timeoutMs,
+    deadline,
   });
 }
 
@@ -150,6 +151,24 @@ describe('DataApiExecutor.query', () => {
     const failure = executor(10_000).query('select 1');
     await expect(failure).rejects.toThrow(StatementTimeoutError);
     await expect(failure).rejects.toThrow(/may still be running/);
+  });
+});
+
+describe('DataApiExecutor deadline', () => {
+  it('stops waiting at one deadline shared by every statement, however much timeoutMs each has left', async () => {
+    redshift.on(ExecuteStatementCommand).resolves({ Id: 'q1' });
+    redshift.on(BatchExecuteStatementCommand).resolves({ Id: 'b1' });
+    redshift.on(DescribeStatementCommand, { Id: 'q1' }).callsFake(async () => {
+      await time.sleep(40_000); // a slow first statement: 40 of the run's 60 s
+      return { Id: 'q1', Status: 'FINISHED', HasResultSet: false };
+    });
+    redshift.on(DescribeStatementCommand, { Id: 'b1' }).resolves({ Id: 'b1', Status: 'STARTED' });
+    const start = time.now();
+    const run = executor(60_000, start + 60_000);
+    await run.query('select 1');
+    await expect(run.transaction(['select 2'])).rejects.toThrow(StatementTimeoutError);
+    // the batch was given what was left of the 60 s, not 60 s of its own
+    expect(time.now() - start).toBeLessThanOrEqual(60_000);
   });
 });
 
