@@ -82,7 +82,10 @@ export class RedshiftCluster extends Construct {
       description: 'StreamFlix Redshift admin user',
       encryptionKey: props.encryptionKey,
       generateSecretString: {
-        secretStringTemplate: JSON.stringify({ username: ADMIN_USERNAME }),
+        // The hosted single-user rotation connects to `dbname`, and to `dev` when it is
+        // absent; this cluster's only database is props.databaseName, so without it every
+        // rotation would fail at its first connection and the password would never change.
+        secretStringTemplate: JSON.stringify({ username: ADMIN_USERNAME, dbname: props.databaseName }),
         generateStringKey: 'password',
         passwordLength: 32,
         excludeCharacters: PASSWORD_EXCLUDED,

@@ -140,12 +140,21 @@ describe('WarehouseStack: Redshift cluster', () => {
 describe('WarehouseStack: admin secret', () => {
   it('is generated, encrypted with the data key', () => {
     const { Properties } = only(dev, 'AWS::SecretsManager::Secret');
-    expect(Properties.GenerateSecretString).toMatchObject({ GenerateStringKey: 'password', SecretStringTemplate: '{"username":"streamflix_admin"}' });
+    expect(Properties.GenerateSecretString).toMatchObject({ GenerateStringKey: 'password' });
+    expect(JSON.parse(Properties.GenerateSecretString.SecretStringTemplate)).toMatchObject({ username: 'streamflix_admin' });
     expect(Properties.KmsKeyId).toEqual({ 'Fn::GetStackOutput': expect.objectContaining({ StackName: 'Dev-Foundation' }) });
   });
 
   it('is attached to the cluster', () => {
     dev.hasResourceProperties('AWS::SecretsManager::SecretTargetAttachment', { TargetType: 'AWS::Redshift::Cluster' });
+  });
+
+  it("names the cluster's database, which the rotation function connects to (it assumes `dev` otherwise)", () => {
+    for (const template of [dev, prod]) {
+      const secret = JSON.parse(only(template, 'AWS::SecretsManager::Secret').Properties.GenerateSecretString.SecretStringTemplate);
+      expect(secret.dbname).toBe(cluster(template).Properties.DBName);
+      expect(secret.dbname).not.toBe('dev');
+    }
   });
 
   it('is rotated by the hosted Redshift single-user function inside the VPC', () => {
