@@ -27,7 +27,14 @@ export type RunSummary =
       readonly morePending: boolean;
       readonly result: LoadResult;
     }
-  | { readonly status: 'still-running'; readonly loadToken: string; readonly objects: string[]; readonly statementId: string };
+  | {
+      readonly status: 'still-running';
+      readonly loadToken: string;
+      readonly objects: string[];
+      readonly statementId: string;
+      /** As read before the load was submitted: the load's own end is not known yet. */
+      readonly watermark: Date | null;
+    };
 
 /**
  * One scheduled run: skip if a load is in flight, pick the pending bronze objects
@@ -37,10 +44,11 @@ export type RunSummary =
 export async function runSessionizer(deps: RunDeps): Promise<RunSummary> {
   const { config, executor } = deps;
   const inFlight = await deps.inFlight();
-  // The watermark is still read, so that the freshness metric is published by every run: a
-  // load left running that then fails is resubmitted and left running again, run after run,
-  // and only a lag that keeps growing shows it (a read does not wait for the running load).
-  if (inFlight.length > 0) return { status: 'skipped-in-flight', inFlight, watermark: await currentWatermark(executor) };
+  // Every run that ends reads the watermark, so that every run publishes the freshness lag:
+  // a load left running that then fails is resubmitted and may be left running again, run
+  // after run, and only a lag that keeps growing shows it (a read does not wait for a load).
+  const watermark = await currentWatermark(executor);
+  if (inFlight.length > 0) return { status: 'skipped-in-flight', inFlight, watermark };
 
   const perLoad = maxObjectsPerLoad(config.sqlDir);
   if (perLoad < 1) {
@@ -53,7 +61,7 @@ export async function runSessionizer(deps: RunDeps): Promise<RunSummary> {
     maxObjects: Math.min(config.maxObjectsPerRun, perLoad),
     maxBytes: config.maxBytesPerRun,
   });
-  if (selection.objects.length === 0) return { status: 'nothing-pending', watermark: await currentWatermark(executor) };
+  if (selection.objects.length === 0) return { status: 'nothing-pending', watermark };
 
   const loadToken = deps.newLoadToken();
   const objects = await writeManifests(deps.s3, config.bronzeBucket, loadToken, selection.objects);
@@ -68,7 +76,7 @@ export async function runSessionizer(deps: RunDeps): Promise<RunSummary> {
   } catch (error) {
     // Out of time but not failed: the batch runs on and the next run finds it in flight.
     if (error instanceof StatementTimeoutError) {
-      return { status: 'still-running', loadToken, objects: keys, statementId: error.statementId };
+      return { status: 'still-running', loadToken, objects: keys, statementId: error.statementId, watermark };
     }
     throw error;
   }

@@ -20,14 +20,18 @@ export function report(summary: RunSummary, metrics: Metrics, logger: Logger, no
       logger.info('another load is in flight; skipping this run', { inFlight: summary.inFlight, freshnessLagSeconds: lag });
       return;
     }
-    case 'still-running':
+    case 'still-running': {
+      const lag = freshnessLagSeconds(summary.watermark, now);
       metrics.addMetric(Metric.stillRunning, MetricUnit.Count, 1);
+      if (lag !== undefined) metrics.addMetric(Metric.freshnessLag, MetricUnit.Seconds, lag);
       logger.warn('load still running at the end of this invocation; the next run will find it in flight', {
         loadToken: summary.loadToken,
         statementId: summary.statementId,
         objects: summary.objects,
+        freshnessLagSeconds: lag,
       });
       return;
+    }
     case 'nothing-pending': {
       const lag = freshnessLagSeconds(summary.watermark, now);
       if (lag !== undefined) metrics.addMetric(Metric.freshnessLag, MetricUnit.Seconds, lag);

@@ -1,6 +1,5 @@
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -15,6 +14,7 @@ import { Construct, type IDependable } from 'constructs';
 import { FEED_PREFIXES, MANIFEST_PREFIX } from '../../lambda/sessionizer/bucket-layout.js';
 import { Metric, METRICS_NAMESPACE, SERVICE_DIMENSION } from '../../lambda/sessionizer/telemetry-names.js';
 import { BUNDLED_SQL_DIR, FUNCTION_DEFAULTS, LAMBDA_ENTRIES, lambdaBundling, REPO_SQL_DIR } from './lambda-bundling.js';
+import { notify } from './alarm-topic.js';
 import { acknowledgeWildcards } from './sessionizer-nag.js';
 import { DATA_API_WILDCARD_REASON, grantDataApi, grantSecretRead } from './sessionizer-permissions.js';
 
@@ -254,7 +254,6 @@ export class Sessionizer extends Construct {
     if (props.schemaReady) this.runAfter(props.schemaReady);
 
     const period = every;
-    const alarmAction = new cwActions.SnsAction(props.alarmTopic);
     this.errorsAlarm = this.function
       .metricErrors({ period, statistic: cloudwatch.Stats.SUM })
       .createAlarm(this, 'ErrorsAlarm', {
@@ -269,7 +268,9 @@ export class Sessionizer extends Construct {
       threshold: lag.toSeconds(),
       evaluationPeriods: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      // Runs that fail publish no lag: the errors alarm covers them.
+      // Every run that ends publishes the lag, also one that skips or leaves its load running
+      // (a load that then fails is resubmitted run after run); runs that fail publish none:
+      // the errors alarm covers them.
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     this.deadLetterAlarm = this.deadLetterQueue
@@ -282,7 +283,8 @@ export class Sessionizer extends Construct {
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       });
     const alarms = [this.errorsAlarm, this.freshnessAlarm, this.deadLetterAlarm];
-    for (const alarm of alarms) alarm.addAlarmAction(alarmAction);
+    // the recovery is news too, as for the other stacks' alarms (alarm-topic.ts, notify)
+    for (const alarm of alarms) notify(alarm, props.alarmTopic);
     this.alarms = alarms;
   }
 

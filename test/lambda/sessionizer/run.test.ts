@@ -124,6 +124,7 @@ describe('a run with new objects', () => {
       .filter((name) => name !== 'DescribeStatement' && name !== 'GetStatementResult');
     expect(names).toEqual([
       'ListStatements', 'ListStatements', 'ListStatements', // the lock
+      'ExecuteStatement', // the watermark, for the freshness metric of every run
       'ExecuteStatement', // newest loaded key per feed
       'ListObjectsV2', 'ExecuteStatement', // catalog/: list, pendingObjects
       'ListObjectsV2', 'ExecuteStatement', // users/
@@ -264,6 +265,18 @@ describe('a failed load', () => {
     const summary = await runSessionizer(deps({}, 20_000));
     expect(summary).toMatchObject({ status: 'still-running', objects: ['events/dt=2026-11-21/a.gz'], statementId: 'b1' });
     expect(redshiftMock).toHaveReceivedCommandTimes(BatchExecuteStatementCommand, 1);
+  });
+
+  it('carries the watermark from before the load that outlived the invocation, for the freshness metric', async () => {
+    warehouse.batchOutcome = { status: 'FINISHED' };
+    const first = await runSessionizer(deps());
+    expect(first.status).toBe('loaded');
+    bronze.objects.set('events/dt=2026-11-21/b.gz', 100);
+    warehouse.batchOutcome = { status: 'STARTED' };
+    const summary = await runSessionizer(deps({}, 20_000));
+    expect(summary.status).toBe('still-running');
+    expect(first.status === 'loaded' && first.result.watermark).toBeTruthy();
+    expect(summary.status === 'still-running' && summary.watermark).toEqual(first.status === 'loaded' && new Date(first.result.watermark as string));
   });
 });
 

@@ -89,10 +89,11 @@ describe('report', () => {
     expect(logged[0]?.message).toMatch(/another load is in flight/);
   });
 
-  it('warns when the load outlived the invocation', () => {
+  it('warns when the load outlived the invocation, with the lag as it stood before the load', () => {
     const { metrics, logger, added, logged } = recorders();
-    report({ status: 'still-running', loadToken: 't', objects: ['k'], statementId: 'b1' }, metrics, logger, NOW);
-    expect(added).toEqual({ LoadStillRunning: 1 });
+    const watermark = new Date('2026-11-21T10:00:00Z');
+    report({ status: 'still-running', loadToken: 't', objects: ['k'], statementId: 'b1', watermark }, metrics, logger, NOW);
+    expect(added).toEqual({ LoadStillRunning: 1, FreshnessLagSeconds: 7200 });
     expect(logged[0]?.level).toBe('warn');
   });
 });

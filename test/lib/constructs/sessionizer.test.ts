@@ -190,12 +190,13 @@ describe('alarms', () => {
   // The topic lives in the other stack: a cross-stack reference naming it.
   const topicImport = Match.anyValue();
 
-  it('send every alarm to the alarm topic', () => {
-    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')) as { Properties: { AlarmActions: unknown[] } }[];
+  it('send every alarm and its recovery to the alarm topic', () => {
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')) as { Properties: { AlarmActions: unknown[]; OKActions: unknown[] } }[];
     expect(alarms).toHaveLength(3);
     for (const alarm of alarms) {
       expect(alarm.Properties.AlarmActions).toHaveLength(1);
       expect(JSON.stringify(alarm.Properties.AlarmActions)).toMatch(/Alarms[0-9A-F]{8}/);
+      expect(alarm.Properties.OKActions).toEqual(alarm.Properties.AlarmActions);
     }
   });
 
