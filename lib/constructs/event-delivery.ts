@@ -37,7 +37,8 @@ export const ERRORS_S3_PREFIX = `${BronzeBucket.ERRORS_PREFIX}!{firehose:error-o
 /**
  * Firehose from the event stream to the bronze bucket: one event per line (a newline is
  * appended to every record), GZIP objects, delivery errors logged to CloudWatch.
- * L1 because the L2 has no AppendDelimiterToRecord processor.
+ * L1: chosen when the L2 had no AppendDelimiterToRecord processor (it has one now), and
+ * kept for its hand-written least-privilege role and a stable logical id (docs I3).
  */
 export class EventDelivery extends Construct {
   public readonly deliveryStream: firehose.CfnDeliveryStream;
