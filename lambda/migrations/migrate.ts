@@ -4,6 +4,7 @@ import { bootstrapStatements, planMigrations, recordStatements } from '../../pip
 import { readMigrations, type Migration } from '../../pipeline/sql-files.js';
 import { withThrottleRetry, type ThrottleRetry } from '../shared/backoff.js';
 import { MAX_BATCH_STATEMENTS, type DataApiExecutor } from '../shared/data-api-executor.js';
+import { IN_FLIGHT_STATUSES } from '../shared/in-flight.js';
 import { StatementFailedError } from '../shared/statement-errors.js';
 import { statementFailure } from '../shared/wait-for-statement.js';
 
@@ -20,7 +21,8 @@ export interface MigrateDeps {
 }
 
 /** A migration batch is named after the deployment request and the migration's version. */
-const runPrefix = (runToken: string): string => `streamflix-migrate-${runToken}-`;
+const BATCH_PREFIX = 'streamflix-migrate-';
+const runPrefix = (runToken: string): string => `${BATCH_PREFIX}${runToken}-`;
 const batchName = (runToken: string, m: Migration): string => `${runPrefix(runToken)}${m.version}`;
 
 /** Same request, same migration, same text: same token, so a resubmission starts nothing new. */
@@ -91,6 +93,31 @@ async function runStatements(deps: MigrateDeps, runToken: string): Promise<State
   return found;
 }
 
+/**
+ * Migration batches of any deployment request still running. A deployment that timed out
+ * leaves its batch running in Redshift; the next deployment (another request, another
+ * token) must wait for it, not submit the same migration beside it.
+ */
+export async function runningBatches(deps: MigrateDeps): Promise<StatementData[]> {
+  const found = new Map<string, StatementData>();
+  // ListStatements filters on one status at a time
+  for (const status of IN_FLIGHT_STATUSES) {
+    let nextToken: string | undefined;
+    do {
+      const token = nextToken;
+      const page = await withThrottleRetry(
+        () => deps.client.send(new ListStatementsCommand({ StatementName: BATCH_PREFIX, Status: status, RoleLevel: true, NextToken: token })),
+        deps.retry,
+      );
+      for (const s of page.Statements ?? []) {
+        if (s.Id && (IN_FLIGHT_STATUSES as readonly string[]).includes(s.Status ?? '')) found.set(s.Id, s);
+      }
+      nextToken = page.NextToken;
+    } while (nextToken);
+  }
+  return [...found.values()];
+}
+
 /** Says which file (and which of its statements) a failed batch was. */
 function describeFailure(failure: StatementFailedError, m: Migration | undefined, version: string): string {
   if (!m) return `Migration ${version} failed: ${failure.redshiftError ?? failure.status}`;
@@ -124,7 +151,9 @@ export async function advance(deps: MigrateDeps, runToken: string): Promise<Prog
       describeFailure(statementFailure({ ...described, Id: failed.Id, Status: status }, failed.StatementName), byVersion.get(version), version),
     );
   }
-  const running = statements.find((s) => s.Status === 'SUBMITTED' || s.Status === 'PICKED' || s.Status === 'STARTED');
+  const running =
+    statements.find((s) => s.Status === 'SUBMITTED' || s.Status === 'PICKED' || s.Status === 'STARTED') ??
+    (await runningBatches(deps))[0];
   if (running) return { done: false, running: running.StatementName ?? running.Id ?? 'unknown' };
   const [next] = await pendingMigrations(deps, false);
   if (!next) return { done: true };

@@ -1,7 +1,7 @@
 import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
 import type { MigrationsDeps } from './deps.js';
 import { migrationsDepsFromEnv } from './deps.js';
-import { pendingMigrations, SCHEMA, submitMigration } from './migrate.js';
+import { pendingMigrations, runningBatches, SCHEMA, submitMigration } from './migrate.js';
 
 /** What the Provider framework expects back from onEvent; passed on to isComplete. */
 export interface OnEventResponse {
@@ -38,7 +38,8 @@ export async function onEvent(event: CloudFormationCustomResourceEvent, deps: Mi
   }
   const pending = await pendingMigrations(deps, true);
   const [first] = pending;
-  if (first) await submitMigration(deps, runToken, first);
+  // a batch an earlier, timed-out deployment left running goes first: isComplete waits for it
+  if (first && (await runningBatches(deps)).length === 0) await submitMigration(deps, runToken, first);
   return { PhysicalResourceId: id, Data: { RunToken: runToken, Pending: pending.map((m) => m.name).join(',') } };
 }
 

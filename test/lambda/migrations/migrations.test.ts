@@ -123,6 +123,27 @@ describe('schema migrations on create', () => {
   });
 });
 
+describe('a deployment after one that timed out', () => {
+  it('waits for the migration the earlier request left running instead of submitting it again', async () => {
+    fake.nextBatch = { status: 'STARTED' };
+    const first = deps();
+    await isComplete({ ...event('Create'), ...(await onEvent(event('Create'), first)) }, first);
+    expect(redshift).toHaveReceivedCommandTimes(BatchExecuteStatementCommand, 1);
+    // CloudFormation gave up; the next deploy is another request, with another token
+    const next = deps();
+    const response = await onEvent(event('Update'), next);
+    expect(await isComplete({ ...event('Update'), ...response }, next)).toEqual({ IsComplete: false });
+    expect(redshift).toHaveReceivedCommandTimes(BatchExecuteStatementCommand, 1);
+    // once it has finished, the new request goes on with what is left
+    fake.batches[0]!.status = 'FINISHED';
+    fake.applied.set(fake.batches[0]!.params.version as string, fake.batches[0]!.params.checksum as string);
+    fake.nextBatch = { status: 'FINISHED' };
+    for (let i = 0; i < 50 && !(await isComplete({ ...event('Update'), ...response }, next)).IsComplete; i++);
+    const versions = fake.batches.map((b) => b.params.version);
+    expect(new Set(versions).size).toBe(versions.length);
+  });
+});
+
 describe('schema migrations on redeploy', () => {
   it('does nothing when no file is new', async () => {
     markAllApplied();
