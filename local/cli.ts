@@ -56,7 +56,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     }
     if (value === undefined || value.startsWith('--')) throw new UsageError(`${flag} needs a value`);
     i += 1;
-    // one feed file each: a second one would silently replace the first
+    // each given once: a second value would silently replace the first
     const once = (given: string | undefined): string => {
       if (given !== undefined) throw new UsageError(`${flag} given twice (${given}, ${value}); pass one file, or run again for the other`);
       return value;
