@@ -27,12 +27,17 @@ describe('ProgressBar', () => {
     expect(written.at(-1)).toMatch(/done\x1b\[K\n$/);
   });
 
-  it('does nothing when progress is off', () => {
-    const bar = progressBar(false, { label: 'x' });
-    expect(() => {
+  it.each([true, false])('writes nothing when progress is off (terminal: %s)', (isTTY) => {
+    const off = fakeStream(isTTY);
+    const on = fakeStream(isTTY);
+    for (const [enabled, { stream }] of [[false, off], [true, on]] as const) {
+      const bar = progressBar(enabled, { label: 'x', total: 2, stream });
       bar.update(1);
       bar.setTotal(2);
+      bar.update(2);
       bar.finish();
-    }).not.toThrow();
+    }
+    expect(off.written).toEqual([]);
+    expect(on.written.length).toBeGreaterThan(0); // the same calls, switched on, do write
   });
 });
