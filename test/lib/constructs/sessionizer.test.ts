@@ -10,6 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { SchemaMigrations } from '../../../lib/constructs/schema-migrations.js';
 import { Sessionizer, type SessionizerProps } from '../../../lib/constructs/sessionizer.js';
 import { nagFindings, testStacks, type TestDeps } from './sessionizer-test-stack.js';
+import { requireCfnLint, runCfnLint } from '../helpers/cfn-lint';
 
 let template: Template;
 let assembly: CloudAssembly;
@@ -260,8 +261,8 @@ describe('validation', () => {
 });
 
 describe('cfn-lint', () => {
-  const available = spawnSync('cfn-lint', ['--version']).status === 0;
-  it.runIf(available)('finds no error in the synthesized template', () => {
+  it.runIf(runCfnLint)('finds no error in the synthesized template', () => {
+    requireCfnLint();
     const file = join(mkdtempSync(join(tmpdir(), 'cfn-')), 'warehouse.json');
     writeFileSync(file, JSON.stringify(template.toJSON()));
     const lint = spawnSync('cfn-lint', [file], { encoding: 'utf8' });

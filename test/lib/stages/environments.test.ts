@@ -10,8 +10,8 @@ import { ENV_NAMES, type EnvName } from '../../../lib/config';
 import { addEnvironmentStages } from '../../../lib/stages/environments';
 import type { StreamflixStage } from '../../../lib/stages/streamflix-stage';
 import { maskedTemplate, newApp } from '../helpers/cdk-app';
+import { requireCfnLint, runCfnLint } from '../helpers/cfn-lint';
 
-const hasCfnLint = spawnSync('cfn-lint', ['--version'], { encoding: 'utf8' }).status === 0;
 
 let app: App;
 let stages: Record<EnvName, StreamflixStage>;
@@ -103,7 +103,8 @@ describe('the app', () => {
     expect(snapshot).toMatchSnapshot();
   });
 
-  it.runIf(hasCfnLint)('passes cfn-lint with no errors on every synthesized template', () => {
+  it.runIf(runCfnLint)('passes cfn-lint with no errors on every synthesized template', () => {
+    requireCfnLint();
     const dir = assembly?.directory as string;
     const templates = readdirSync(dir, { recursive: true, encoding: 'utf8' })
       .filter((f) => f.endsWith('.template.json'))
