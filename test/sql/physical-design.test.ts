@@ -5,13 +5,15 @@ import { splitStatements } from '../../pipeline/sql-files';
 import { rel, sqlFiles, text } from './sql-paths';
 
 const PIPELINE_DIR = fileURLToPath(new URL('../../pipeline/', import.meta.url));
-/** The load steps (sql/load) and the load plans (pipeline/), comments left out. */
+/** The load steps (sql/load) and the load plans (pipeline/), comments left out: SQL's and TypeScript's. */
 const LOAD_TEXT = [
-  ...sqlFiles().filter((f) => f.includes('/load/')),
-  ...readdirSync(PIPELINE_DIR).filter((f) => f.endsWith('.ts')).map((f) => `${PIPELINE_DIR}${f}`),
-]
-  .map((f) => text(f).replace(/--[^\n]*/g, ''))
-  .join('\n');
+  ...sqlFiles()
+    .filter((f) => f.includes('/load/'))
+    .map((f) => text(f).replace(/--[^\n]*/g, '')),
+  ...readdirSync(PIPELINE_DIR)
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => text(`${PIPELINE_DIR}${f}`).replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/[^\n]*/gm, '')),
+].join('\n');
 
 interface Table {
   readonly file: string;
