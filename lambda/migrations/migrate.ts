@@ -4,7 +4,7 @@ import { bootstrapStatements, planMigrations, recordStatements } from '../../pip
 import { readMigrations, type Migration } from '../../pipeline/sql-files.js';
 import { withThrottleRetry, type ThrottleRetry } from '../shared/backoff.js';
 import { MAX_BATCH_STATEMENTS, type DataApiExecutor } from '../shared/data-api-executor.js';
-import { IN_FLIGHT_STATUSES } from '../shared/in-flight.js';
+import { inFlightStatements } from '../shared/in-flight.js';
 import { StatementFailedError } from '../shared/statement-errors.js';
 import { statementFailure } from '../shared/wait-for-statement.js';
 
@@ -98,24 +98,8 @@ async function runStatements(deps: MigrateDeps, runToken: string): Promise<State
  * leaves its batch running in Redshift; the next deployment (another request, another
  * token) must wait for it, not submit the same migration beside it.
  */
-export async function runningBatches(deps: MigrateDeps): Promise<StatementData[]> {
-  const found = new Map<string, StatementData>();
-  // ListStatements filters on one status at a time
-  for (const status of IN_FLIGHT_STATUSES) {
-    let nextToken: string | undefined;
-    do {
-      const token = nextToken;
-      const page = await withThrottleRetry(
-        () => deps.client.send(new ListStatementsCommand({ StatementName: BATCH_PREFIX, Status: status, RoleLevel: true, NextToken: token })),
-        deps.retry,
-      );
-      for (const s of page.Statements ?? []) {
-        if (s.Id && (IN_FLIGHT_STATUSES as readonly string[]).includes(s.Status ?? '')) found.set(s.Id, s);
-      }
-      nextToken = page.NextToken;
-    } while (nextToken);
-  }
-  return [...found.values()];
+export function runningBatches(deps: MigrateDeps): Promise<StatementData[]> {
+  return inFlightStatements(deps.client, BATCH_PREFIX, deps.retry, (name) => name.startsWith(BATCH_PREFIX));
 }
 
 /** Says which file (and which of its statements) a failed batch was. */

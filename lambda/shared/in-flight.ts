@@ -9,11 +9,14 @@ export const IN_FLIGHT_STATUSES = ['SUBMITTED', 'PICKED', 'STARTED'] as const;
  * of the calling role (ListStatements' RoleLevel). A Data API statement outlives the
  * Lambda that submitted it (a timed-out run leaves its load running), so reserved
  * concurrency alone cannot tell whether a load is in flight; this can.
+ * @param matches which of the names ListStatements finds by prefix count
+ * @default matches the exact name only
  */
 export async function inFlightStatements(
   client: RedshiftDataClient,
   statementName: string,
   retry: ThrottleRetry,
+  matches: (name: string) => boolean = (name) => name === statementName,
 ): Promise<StatementData[]> {
   const found: StatementData[] = [];
   // ListStatements filters on one status at a time.
@@ -29,7 +32,7 @@ export async function inFlightStatements(
         retry,
       );
       // StatementName filters by prefix; `streamflix-load-dev` must not match `streamflix-load-dev2`.
-      found.push(...(page.Statements ?? []).filter((s) => s.StatementName === statementName));
+      found.push(...(page.Statements ?? []).filter((s) => matches(s.StatementName ?? '')));
       nextToken = page.NextToken;
     } while (nextToken);
   }

@@ -64,9 +64,10 @@ export class FakeRedshift {
         return { Id: batch.id };
       },
     );
-    mock.on(ListStatementsCommand).callsFake((input: { StatementName: string }) => ({
+    // as the Data API: a name prefix, and one status or ALL
+    mock.on(ListStatementsCommand).callsFake((input: { StatementName: string; Status?: string }) => ({
       Statements: this.batches
-        .filter((b) => b.name.startsWith(input.StatementName))
+        .filter((b) => b.name.startsWith(input.StatementName) && (input.Status === undefined || input.Status === 'ALL' || input.Status === b.status))
         .map((b) => ({ Id: b.id, StatementName: b.name, Status: b.status })),
     }));
   }
