@@ -29,7 +29,8 @@ Loads StreamFlix feeds into a local warehouse (embedded PostgreSQL, the project'
   --catalog FILE    catalog items (reference-data.md), loaded first
   --users FILE      user snapshots (reference-data.md), loaded first
   --events FILE|DIR events (events.md); repeat for successive loads, in order; a directory
-                    loads its *.ndjson, *.json and *.gz files in name order, one load each
+                    loads the *.ndjson, *.json and *.gz files below it (subdirectories
+                    too, such as bronze dt=YYYY-MM-DD/ prefixes) in path order, one load each
   --export DIR      after the last load, write every table and view to DIR/<name>.ndjson
   -h, --help        print this help
 
@@ -70,16 +71,18 @@ export function parseArgs(argv: readonly string[]): CliArgs {
 }
 
 /**
- * A directory expands to its *.ndjson / *.json / *.gz files in name order. A directory
- * with none loads nothing, as a scheduled run with no new object does; `note` says so.
+ * A directory expands to the *.ndjson / *.json / *.gz files inside it, subdirectories
+ * included, in the order of their paths below it: as the scheduled job lists object keys,
+ * so a bronze folder with its `dt=YYYY-MM-DD/` prefixes loads in delivery order. A
+ * directory with none loads nothing, as a run with no new object does; `note` says so.
  */
 export function expandEvents(paths: readonly string[], note: (message: string) => void = () => undefined): string[] {
   const out: string[] = [];
   for (const path of paths) {
     assertReadable(path);
     if (statSync(path).isDirectory()) {
-      const names = readdirSync(path)
-        .filter((n) => /\.(ndjson|json|gz)$/i.test(n))
+      const names = readdirSync(path, { recursive: true, encoding: 'utf8' })
+        .filter((n) => /\.(ndjson|json|gz)$/i.test(n) && statSync(join(path, n)).isFile())
         .sort();
       if (names.length === 0) note(`note: ${path} holds no *.ndjson, *.json or *.gz file; nothing to load from it`);
       for (const name of names) out.push(join(path, name));

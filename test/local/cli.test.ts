@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -97,6 +97,14 @@ describe('local CLI', () => {
     const dir = mkdtempSync(join(tmpdir(), 'streamflix-dir-'));
     for (const n of ['b.ndjson', 'a.json', 'c.gz', 'notes.txt']) writeFileSync(join(dir, n), '');
     expect(expandEvents([dir])).toEqual([join(dir, 'a.json'), join(dir, 'b.ndjson'), join(dir, 'c.gz')]);
+  });
+
+  it('expands a bronze folder through its date prefixes, in key order', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'streamflix-bronze-'));
+    for (const day of ['dt=2026-11-02', 'dt=2026-11-01']) mkdirSync(join(dir, day));
+    mkdirSync(join(dir, 'dt=2026-11-03.json')); // a directory, whatever its name
+    for (const key of ['dt=2026-11-02/e-1.gz', 'dt=2026-11-01/e-2.gz', 'dt=2026-11-01/e-1.gz']) writeFileSync(join(dir, key), '');
+    expect(expandEvents([dir])).toEqual(['dt=2026-11-01/e-1.gz', 'dt=2026-11-01/e-2.gz', 'dt=2026-11-02/e-1.gz'].map((k) => join(dir, k)));
   });
 
   it('runs as npm run local with stdout for results only', () => {

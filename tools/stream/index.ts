@@ -22,7 +22,7 @@ export interface BronzeFile {
   readonly path: string;
 }
 
-/** Loads bronze files in order, each file one load, as the scheduled job would. */
+/** Loads bronze files in order (reference feeds with the first events file, then one load per file), as `npm run local` groups them. */
 export type LoadBronze = (files: readonly BronzeFile[]) => Promise<void>;
 
 export interface LocalStreamProps {

@@ -1,7 +1,7 @@
 /**
  * The last step of the streaming pipeline: the local warehouse (`local/`) loads the
- * bronze files, each file one load, and answers the five questions, exactly as
- * `npm run local` does. This adapter is the only place that knows its API.
+ * bronze files (the reference feeds with the first events file, then one load per file)
+ * and answers the five questions, exactly as `npm run local` does. This adapter is the only place that knows its API.
  */
 import type { Row } from '../../pipeline/executor';
 import { renderReports } from '../../local/report-text';
