@@ -66,13 +66,21 @@ function mix(seed: number, stream: number): number {
   return (Math.imul(seed >>> 0, 0x9e3779b1) ^ Math.imul(stream, 0x85ebca6b)) >>> 0;
 }
 
+/** The calendar day a YYYY-MM-DD text names, as YYYY-MM-DD; '' when it names none. */
+function isoDay(text: string): string {
+  const at = Date.parse(`${text}T00:00:00Z`);
+  return Number.isNaN(at) ? '' : new Date(at).toISOString().slice(0, 10);
+}
+
 function checkOptions(o: GeneratorOptions): void {
   const problems: string[] = [];
-  if (!Number.isInteger(o.seed)) problems.push('seed must be an integer, e.g. --seed 42');
+  // the generator mixes the seed as 32 bits: a wider one would only repeat a smaller one
+  if (!Number.isInteger(o.seed) || o.seed < 0 || o.seed > 0xffffffff) problems.push(`seed must be a whole number from 0 to 4294967295, e.g. --seed 42; got ${o.seed}`);
   if (!Number.isInteger(o.users) || o.users < 1) problems.push('users must be a whole number ≥ 1, e.g. --users 500');
   if (!Number.isInteger(o.days) || o.days < 1) problems.push('days must be a whole number ≥ 1, e.g. --days 28');
-  if (o.startDate !== undefined && (!/^\d{4}-\d{2}-\d{2}$/.test(o.startDate) || Number.isNaN(Date.parse(`${o.startDate}T00:00:00Z`)))) {
-    problems.push(`startDate must be YYYY-MM-DD, got '${o.startDate}'`);
+  // Date.parse rolls an impossible day over (2026-02-30 is March 2): the date must come back as given
+  if (o.startDate !== undefined && !(/^\d{4}-\d{2}-\d{2}$/.test(o.startDate) && isoDay(o.startDate) === o.startDate)) {
+    problems.push(`startDate must be a real date as YYYY-MM-DD, e.g. 2026-09-01; got '${o.startDate}'`);
   }
   if (o.eventsPerFile !== undefined && (!Number.isInteger(o.eventsPerFile) || o.eventsPerFile < 1)) problems.push('eventsPerFile must be a whole number ≥ 1');
   if (o.targetEvents !== undefined && (!Number.isInteger(o.targetEvents) || o.targetEvents < 1)) problems.push(`targetEvents must be a whole number ≥ 1, e.g. --events 300000; got ${o.targetEvents}`);

@@ -65,6 +65,9 @@ export class DeliveryWorker {
       if (this.buffer.length === 0) {
         this.oldestArrival = record.arrival;
         this.bufferedAt = this.now();
+      } else {
+        // a poll reads shard after shard: a later record can have arrived earlier
+        this.oldestArrival = Math.min(this.oldestArrival, record.arrival);
       }
       const data = Buffer.from(record.data.buffer, record.data.byteOffset, record.data.byteLength);
       this.buffer.push(data, NEWLINE);

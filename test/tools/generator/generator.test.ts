@@ -248,6 +248,14 @@ describe('generateDataset', () => {
     await expect(generateDataset(join(root, 'g'), { ...options, badLineRate: 0.7 })).rejects.toThrow(/badLineRate must be in \[0, 0.5\)/);
   });
 
+  it.each(['2026-02-30', '2026-02-31', '2025-02-29', '2026-13-01', '2026-9-1'])('rejects the start date %s instead of rolling it over', async (startDate) => {
+    await expect(generateDataset(join(root, `d-${startDate}`), { ...options, startDate })).rejects.toThrow(`startDate must be a real date as YYYY-MM-DD, e.g. 2026-09-01; got '${startDate}'`);
+  });
+
+  it.each([-1, 2 ** 32, 1e100])('rejects the seed %s, which 32 bits cannot hold', async (seed) => {
+    await expect(generateDataset(join(root, `s-${seed}`), { ...options, seed })).rejects.toThrow(/seed must be a whole number from 0 to 4294967295/);
+  });
+
   it('rejects a target that is not a whole number of lines', async () => {
     await expect(generateDataset(join(root, 'j'), { ...options, targetEvents: 2500.5 })).rejects.toThrow(/targetEvents must be a whole number ≥ 1, e\.g\. --events 300000; got 2500\.5/);
   });

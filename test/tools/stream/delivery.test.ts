@@ -58,6 +58,15 @@ describe('DeliveryWorker', () => {
     expect(worker.keys[0]).toMatch(/^events\/dt=2026-11-21\//);
   });
 
+  it('dates an object by its oldest record even when a later shard brought it', async () => {
+    const first = { ...record('x', Date.parse('2026-09-02T00:00:01Z')), shardId: 'shardId-0' };
+    const older = { ...record('y', Date.parse('2026-09-01T23:59:50Z')), shardId: 'shardId-1' };
+    const worker = new DeliveryWorker({ source: source([[first, older]]), sink, now: () => clock });
+    await worker.pollOnce();
+    await worker.flush();
+    expect(worker.keys[0]).toMatch(/^events\/dt=2026-09-01\//);
+  });
+
   it('flushes when the buffer reaches its size', async () => {
     const ten = Array.from({ length: 10 }, (_, i) => record(`record-${String(i).padStart(2, '0')}`)); // 9 bytes + newline each
     const worker = new DeliveryWorker({ source: source([ten]), sink, bufferSizeBytes: 30, now: () => clock });
