@@ -16,13 +16,20 @@ async function run(argv: string[]): Promise<{ code: number; out: string; err: st
   return { code, out, err };
 }
 
+/** The worked example's three files, exported to `dir`. */
+const exampleExportArgs = (dir: string): string[] =>
+  ['--catalog', example('catalog.ndjson'), '--users', example('users.ndjson'), '--events', example('events.ndjson'), '--export', dir];
+
+/** The rows of one exported table or view. */
+const exportedRows = (dir: string) => (name: string): Record<string, unknown>[] =>
+  readFileSync(join(dir, `${name}.ndjson`), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+
 describe('local CLI', () => {
   it('exports every table and view as NDJSON in the export format', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'streamflix-export-'));
-    const r = await run(['--catalog', example('catalog.ndjson'), '--users', example('users.ndjson'), '--events', example('events.ndjson'), '--export', dir]);
+    const r = await run(exampleExportArgs(dir));
     expect(r.code).toBe(0);
-    const read = (name: string): Record<string, unknown>[] =>
-      readFileSync(join(dir, `${name}.ndjson`), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const read = exportedRows(dir);
     const [session] = read('fact_viewing_session');
     expect(session).toMatchObject({
       session_id: 's-77',
@@ -118,11 +125,9 @@ describe('local CLI', () => {
 describe('the export outside UTC', () => {
   it.each(['Asia/Tokyo', 'America/Los_Angeles'])('writes the same UTC timestamps on a machine in %s', (zone) => {
     const dir = mkdtempSync(join(tmpdir(), 'streamflix-export-tz-'));
-    const args = ['--catalog', example('catalog.ndjson'), '--users', example('users.ndjson'), '--events', example('events.ndjson'), '--export', dir];
-    const r = spawnSync(process.execPath, ['--import', 'tsx', 'local/cli.ts', ...args], { encoding: 'utf8', env: { ...process.env, TZ: zone } });
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'local/cli.ts', ...exampleExportArgs(dir)], { encoding: 'utf8', env: { ...process.env, TZ: zone } });
     expect(r.status, r.stderr).toBe(0);
-    const read = (name: string): Record<string, unknown>[] =>
-      readFileSync(join(dir, `${name}.ndjson`), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const read = exportedRows(dir);
     expect(read('fact_viewing_session')[0]).toMatchObject({ session_start_ts: '2026-11-02T19:00:00.000Z', session_end_ts: '2026-11-02T19:08:00.000Z' });
     expect(read('dim_user')[0]).toMatchObject({ valid_from: '2026-01-10T08:00:00.000Z', valid_to: null });
     expect(read('fact_content_rating')[0]).toMatchObject({ rated_at: '2026-11-02T19:09:00.000Z' });
