@@ -2,18 +2,20 @@
 
 export class UsageError extends Error {}
 
+/** An option's text as a number; NaN for an empty one (Number('') would be 0). */
+const toNumber = (value: string): number => (value.trim() === '' ? Number.NaN : Number(value));
+
 /** A whole number option, or the default when absent. */
 export function intOption(value: string | undefined, name: string, fallback: number, min = 0): number {
   if (value === undefined) return fallback;
-  // Number('') is 0: an empty value is no number
-  const n = value.trim() === '' ? Number.NaN : Number(value);
+  const n = toNumber(value);
   if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be a whole number ≥ ${min}, got '${value}'`);
   return n;
 }
 
 export function numberOption(value: string | undefined, name: string): number | undefined {
   if (value === undefined) return undefined;
-  const n = value.trim() === '' ? Number.NaN : Number(value);
+  const n = toNumber(value);
   if (!Number.isFinite(n) || n < 0) throw new UsageError(`--${name} must be a number ≥ 0, got '${value}'`);
   return n;
 }
