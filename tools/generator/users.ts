@@ -113,25 +113,41 @@ function timeline(rng: Random, signup: number, windowStart: number, windowEnd: n
   const months = (windowEnd - windowStart) / (30 * DAY);
   const from = Math.max(signup, windowStart);
   const at = (): number => from + rng.next() * (windowEnd - from);
-  const changes: UserState[] = [];
-  if (rng.chance(0.1 * months)) changes.push({ from: at(), plan: rng.pick(PLANS.filter((p) => p !== plan)), status: 'active' });
+  const changes: SubscriptionChange[] = [];
+  if (rng.chance(0.1 * months)) changes.push({ from: at(), plan: rng.pick(PLANS.filter((p) => p !== plan)) });
   if (rng.chance(0.04 * months)) {
     const start = at();
-    changes.push({ from: start, plan, status: 'paused' });
-    if (rng.chance(0.6)) changes.push({ from: start + rng.int(3, 20) * DAY, plan, status: 'active' });
+    changes.push({ from: start, status: 'paused' });
+    if (rng.chance(0.6)) changes.push({ from: start + rng.int(3, 20) * DAY, status: 'active' });
   } else if (rng.chance(0.04 * months)) {
     const start = at();
-    changes.push({ from: start, plan, status: 'canceled' });
-    if (rng.chance(0.25)) changes.push({ from: start + rng.int(5, 25) * DAY, plan, status: 'active' });
+    changes.push({ from: start, status: 'canceled' });
+    if (rng.chance(0.25)) changes.push({ from: start + rng.int(5, 25) * DAY, status: 'active' });
   }
-  changes.sort((a, b) => a.from - b.from);
-  // A plan change keeps the status in force; a status change keeps the plan in force.
-  for (const change of changes) {
-    const prev = states[states.length - 1]!;
-    const isPlanChange = change.status === 'active' && prev.status === 'active';
-    states.push({ from: Math.round(change.from / 1000) * 1000, plan: isPlanChange ? change.plan : prev.plan, status: change.status });
+  return applyChanges(states, changes);
+}
+
+/** A change of plan or of status, at an instant (ms). */
+export type SubscriptionChange =
+  | { readonly from: number; readonly plan: string }
+  | { readonly from: number; readonly status: UserState['status'] };
+
+/**
+ * The history after `changes`, taken in time order (rounded to whole seconds): a plan
+ * change keeps the status in force (a paused subscriber who switches plan stays
+ * paused), a status change keeps the plan in force.
+ */
+export function applyChanges(states: readonly UserState[], changes: readonly SubscriptionChange[]): UserState[] {
+  const out = [...states];
+  for (const change of [...changes].sort((a, b) => a.from - b.from)) {
+    const prev = out[out.length - 1]!;
+    out.push({
+      from: Math.round(change.from / 1000) * 1000,
+      plan: 'plan' in change ? change.plan : prev.plan,
+      status: 'status' in change ? change.status : prev.status,
+    });
   }
-  return states;
+  return out;
 }
 
 export function buildUsers(rng: Random, count: number, windowStart: number, windowEnd: number): User[] {
