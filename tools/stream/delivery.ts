@@ -40,6 +40,9 @@ function stamp(ms: number): string {
 
 export class DeliveryWorker {
   readonly keys: string[] = [];
+  /** Records taken from the source, not yet buffered (from `queued` on). */
+  private queue: StreamRecord[] = [];
+  private queued = 0;
   private buffer: Buffer[] = [];
   private bufferBytes = 0;
   private oldestArrival = 0;
@@ -59,9 +62,20 @@ export class DeliveryWorker {
     return { records: this.records, objects: this.keys.length, bytes: this.bytes };
   }
 
-  /** Buffers records; writes an object whenever the size threshold is reached. */
+  /**
+   * Buffers records; writes an object whenever the size threshold is reached. The
+   * records are queued first: when a write fails, those not yet buffered stay queued
+   * (the source has moved past them) and go out with the next add or flush.
+   */
   async add(records: readonly StreamRecord[]): Promise<void> {
-    for (const record of records) {
+    for (const record of records) this.queue.push(record);
+    await this.bufferQueue();
+  }
+
+  private async bufferQueue(): Promise<void> {
+    while (this.queued < this.queue.length) {
+      const record = this.queue[this.queued]!;
+      this.queued += 1;
       if (this.buffer.length === 0) {
         this.oldestArrival = record.arrival;
         this.bufferedAt = this.now();
@@ -73,17 +87,25 @@ export class DeliveryWorker {
       this.buffer.push(data, NEWLINE);
       this.bufferBytes += data.byteLength + 1;
       this.records += 1;
-      if (this.bufferBytes >= (this.props.bufferSizeBytes ?? 5 * 1024 * 1024)) await this.flush();
+      if (this.bufferBytes >= (this.props.bufferSizeBytes ?? 5 * 1024 * 1024)) await this.write();
     }
+    this.queue = [];
+    this.queued = 0;
   }
 
   /** Writes the buffer if its oldest record has waited the buffer interval. */
   async tick(): Promise<void> {
-    if (this.buffer.length > 0 && this.now() - this.bufferedAt >= (this.props.bufferIntervalMs ?? 60_000)) await this.flush();
+    if (this.buffer.length > 0 && this.now() - this.bufferedAt >= (this.props.bufferIntervalMs ?? 60_000)) await this.write();
   }
 
-  /** Writes whatever is buffered as one object. */
+  /** Writes whatever is buffered or queued (one object, more if it is over the size). */
   async flush(): Promise<void> {
+    await this.bufferQueue();
+    await this.write();
+  }
+
+  /** Writes the buffer as one object. */
+  private async write(): Promise<void> {
     if (this.buffer.length === 0) return;
     const body = gzipSync(Buffer.concat(this.buffer, this.bufferBytes));
     const date = new Date(this.oldestArrival).toISOString().slice(0, 10);

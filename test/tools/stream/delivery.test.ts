@@ -119,6 +119,26 @@ describe('DeliveryWorker', () => {
     expect(await objectText(worker.keys[0]!)).toBe('a\nb\n');
   });
 
+  it('keeps the rest of a poll when the store fails in its middle, and writes it on the next flush', async () => {
+    let puts = 0;
+    const failsOnce = {
+      description: 'fails on its second put',
+      list: (prefix: string) => sink.list(prefix),
+      put: async (key: string, body: Uint8Array) => {
+        puts += 1;
+        if (puts === 2) throw new Error('store unavailable');
+        await sink.put(key, body);
+      },
+    };
+    const ten = Array.from({ length: 10 }, (_, i) => record(`record-${String(i).padStart(2, '0')}`)); // 10 bytes each with its newline
+    const worker = new DeliveryWorker({ source: source([ten]), sink: failsOnce, bufferSizeBytes: 30, now: () => clock });
+    await expect(worker.pollOnce()).rejects.toThrow(/unavailable/);
+    await worker.flush();
+    const delivered = (await Promise.all(worker.keys.map(objectText))).join('');
+    expect(delivered).toBe(ten.map((r) => `${Buffer.from(r.data).toString()}\n`).join(''));
+    expect(worker.stats.records).toBe(10);
+  });
+
   it('counts what it delivered', async () => {
     const worker = new DeliveryWorker({ source: source([[record('abc'), record('de')]]), sink, now: () => clock });
     await worker.drain(2);
