@@ -32,6 +32,8 @@ export interface ReplayProps extends RetryPolicy {
   readonly maxRecordsPerRequest?: number;
   /** Bytes per request at most. @default 5 MiB */
   readonly maxRequestBytes?: number;
+  /** Stops the replay before its next request, with the signal's reason as the error. @default never stopped */
+  readonly signal?: AbortSignal;
 }
 
 export interface ReplaySummary {
@@ -75,6 +77,7 @@ export async function replayFiles(props: ReplayProps): Promise<ReplaySummary> {
   let submitted = 0;
   const send = async (batch: readonly OutRecord[]): Promise<void> => {
     if (batch.length === 0) return;
+    props.signal?.throwIfAborted();
     if (rate !== undefined) {
       const due = started + (submitted / rate) * 1000;
       const wait = due - now();
@@ -90,23 +93,29 @@ export async function replayFiles(props: ReplayProps): Promise<ReplaySummary> {
     progress.update(counter.bytes, `${sent} sent`);
   };
 
-  for await (const line of readSourceLines(props.files, counter)) {
-    if (line.text.trim() === '') {
-      blank += 1;
-      continue;
+  try {
+    for await (const line of readSourceLines(props.files, counter)) {
+      if (line.text.trim() === '') {
+        blank += 1;
+        continue;
+      }
+      lines += 1;
+      const record: OutRecord = { data: Buffer.from(line.text, 'utf8'), partitionKey: partitionKey(line.text), source: `${line.file}:${line.lineNo}` };
+      const bytes = recordBytes(record);
+      if (bytes > MAX_RECORD_BYTES) {
+        oversize += 1;
+        onOversize(line, bytes);
+        continue;
+      }
+      const full = batcher.add(record);
+      if (full) await send(full);
     }
-    lines += 1;
-    const record: OutRecord = { data: Buffer.from(line.text, 'utf8'), partitionKey: partitionKey(line.text), source: `${line.file}:${line.lineNo}` };
-    const bytes = recordBytes(record);
-    if (bytes > MAX_RECORD_BYTES) {
-      oversize += 1;
-      onOversize(line, bytes);
-      continue;
-    }
-    const full = batcher.add(record);
-    if (full) await send(full);
+    await send(batcher.take());
+  } catch (error) {
+    // the bar's line is ended, so the caller's one-line error starts on a line of its own
+    progress.finish(`${sent} sent, stopped`);
+    throw error;
   }
-  await send(batcher.take());
   progress.finish(`${sent} sent`);
   return { lines, sent, retried, failed, oversize, blank, requests, seconds: (now() - started) / 1000 };
 }

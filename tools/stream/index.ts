@@ -10,6 +10,7 @@ import { generateDataset, type GeneratedDataset, type GeneratorOptions } from '.
 import { replayFiles, type ReplaySummary } from '../replay/index';
 import { DirectorySink, S3Sink, type BronzeSink } from './bronze-sink';
 import { DeliveryWorker, type DeliveryStats } from './delivery';
+import { deliverWhile } from './deliver-while';
 import { KinesisSource } from './kinesis-source';
 import { startLocalKinesis } from './local-kinesis';
 import { startLocalS3, type LocalS3 } from './local-s3';
@@ -94,22 +95,17 @@ export async function runLocalStream(props: LocalStreamProps): Promise<LocalStre
       bufferIntervalMs: props.bufferIntervalMs ?? 2_000,
       idlePollMs: 50,
     });
-    // Delivery runs while the replay sends, as Firehose would.
-    const stop = new AbortController();
-    const delivering = worker.run(stop.signal);
-    let replay: ReplaySummary;
-    try {
-      replay = await replayFiles({
+    // Delivery runs while the replay sends, as Firehose would; a failure of either stops both.
+    const replay = await deliverWhile(worker, (signal) =>
+      replayFiles({
         client: kinesis.client,
         streamName: STREAM,
         files: dataset.eventFiles,
         progress: props.progress ?? false,
+        signal,
         ...(props.ratePerSecond === undefined ? {} : { ratePerSecond: props.ratePerSecond }),
-      });
-    } finally {
-      stop.abort();
-      await delivering;
-    }
+      }),
+    );
     await worker.drain(replay.sent);
     say(`local:stream: delivered ${worker.stats.records} records in ${worker.stats.objects} objects`);
     const streamMs = Date.now() - t;

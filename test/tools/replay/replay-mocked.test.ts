@@ -141,4 +141,16 @@ describe('replayFiles with a mocked Kinesis', () => {
     expect(requests().map((r) => r.Records!.length)).toEqual([100, 100, 100, 50]);
     expect(sleeps).toEqual([1000, 1000, 1000]);
   });
+  it('stops before its next request when its signal aborts, with the reason as the error', async () => {
+    const path = await file('nine.ndjson', [0, 1, 2, 3, 4, 5, 6, 7, 8].map(event));
+    const stop = new AbortController();
+    let calls = 0;
+    kinesis.on(PutRecordsCommand).callsFake((input: PutRecordsCommandInput) => {
+      calls += 1;
+      if (calls === 2) stop.abort(new Error('delivery failed'));
+      return { FailedRecordCount: 0, Records: (input.Records ?? []).map((_, i) => ({ SequenceNumber: String(i), ShardId: 's' })) };
+    });
+    await expect(replayFiles({ client, streamName: 's', files: [path], maxRecordsPerRequest: 2, signal: stop.signal, sleep })).rejects.toThrow('delivery failed');
+    expect(requests()).toHaveLength(2);
+  });
 });
