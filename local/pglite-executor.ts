@@ -275,8 +275,10 @@ export class PGliteExecutor implements SqlExecutor {
         if (this.trace) this.trace(stmt.replace(LEADING_COMMENTS, '').replace(/\s+/g, ' ').slice(0, 70), performance.now() - started);
         rows = result.rows;
       } catch (e) {
-        const err = e as Error;
-        throw new Error(`${err.message} (in: ${stmt.replace(/\s+/g, ' ').slice(0, 160)})`, { cause: e });
+        // PostgreSQL's detail names the offending value (`Key (event_id)=(e-1) already exists.`)
+        const err = e as Error & { detail?: string };
+        const detail = err.detail ? `: ${err.detail}` : '';
+        throw new Error(`${err.message}${detail} (in: ${stmt.replace(/\s+/g, ' ').slice(0, 160)})`, { cause: e });
       }
     }
     return rows;

@@ -244,8 +244,15 @@ export async function openLocalWarehouse(options: LocalWarehouseOptions = {}): P
         }
         for (const o of objects) writeFileSync(o.manifestUri, manifestFor([pathToFileURL(o.key).href]));
         const started = Date.now();
-        const result = await runLoad(exec, objects, { copyCredentials: '', loadToken: randomUUID(), sqlDir });
-        for (const o of objects) rmSync(o.manifestUri, { force: true });
+        let result: LoadResult;
+        try {
+          result = await runLoad(exec, objects, { copyCredentials: '', loadToken: randomUUID(), sqlDir });
+        } catch (e) {
+          // one transaction: nothing of this load is stored, the loads before it are
+          throw new Error(`load of ${objects.map((o) => o.key).join(', ')} rolled back (earlier loads are kept): ${(e as Error).message}`, { cause: e });
+        } finally {
+          for (const o of objects) rmSync(o.manifestUri, { force: true });
+        }
         // engine upkeep, not logic: see upkeepStatements
         const withEvents = objects.some((o) => o.kind === 'events');
         if (withEvents) eventLoads += 1;
