@@ -1,5 +1,9 @@
+import { appendFileSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { groupLoads, type LocalWarehouse } from '../../local/warehouse';
+import { DEFAULT_SQL_DIR } from '../../pipeline/load';
+import { groupLoads, openLocalWarehouse, type LocalWarehouse } from '../../local/warehouse';
 import { ev, freshWarehouse, rows, writeLines } from './helpers';
 
 const f = (kind: 'catalog' | 'users' | 'events', name: string) => ({ kind, name });
@@ -85,5 +89,21 @@ describe('the catalog', () => {
     expect(t.objects).toMatch(/lines_read is every non-blank line landed/);
     const columns = await rows(w, `select a.attname as name, col_description(a.attrelid, a.attnum) as comment from pg_attribute as a where a.attrelid = 'streamflix.etl_batch'::regclass and a.attname in ('lines_read', 'events_loaded', 'duplicates', 'quarantined')`);
     expect(columns.filter((c) => typeof c.comment === 'string' && c.comment !== '')).toHaveLength(4);
+  });
+  it('names the files of a failed load, says it was rolled back, and carries PostgreSQL\'s detail', async () => {
+    // a copy of the SQL whose last load step breaks a key: every load fails at its end
+    const sqlDir = mkdtempSync(join(tmpdir(), 'streamflix-sql-'));
+    cpSync(DEFAULT_SQL_DIR, sqlDir, { recursive: true });
+    w = await openLocalWarehouse({ sqlDir });
+    appendFileSync(join(sqlDir, 'load', '13_finish_batch.sql'), '\ninsert into streamflix.util_number (n) values (1);\n');
+    const path = writeLines([ev({ id: 'e-1', type: 'play', ts: '2026-11-02T19:00:00Z' })]);
+    try {
+      await expect(w.loadFiles([{ kind: 'events', path }])).rejects.toThrow(
+        `load of ${path} rolled back (earlier loads are kept): duplicate key value violates unique constraint "util_number_pkey": Key (n)=(1) already exists.`,
+      );
+      expect(await rows(w, 'select count(*)::int as n from streamflix.evt_event')).toEqual([{ n: 0 }]);
+    } finally {
+      rmSync(sqlDir, { recursive: true, force: true });
+    }
   });
 });
