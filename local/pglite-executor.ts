@@ -222,6 +222,15 @@ export function copyStream(manifestUri: string, memory: CopyMemory = new CopyMem
   return memory.finish(at);
 }
 
+/** A transaction that failed, in a statement or at its commit: nothing of it is stored. */
+export class TransactionRolledBack extends Error {}
+
+/** An error's message with PostgreSQL's detail, which names the offending value (`Key (n)=(1) already exists.`). */
+function withDetail(e: unknown): string {
+  const err = e as Error & { detail?: string };
+  return err.detail ? `${err.message}: ${err.detail}` : err.message;
+}
+
 export class PGliteExecutor implements SqlExecutor {
   private readonly adapted = new Map<string, string[]>();
   private readonly copyMemory = new CopyMemory();
@@ -239,12 +248,18 @@ export class PGliteExecutor implements SqlExecutor {
     return this.run(this.db, sql, params);
   }
 
+  /** Throws `TransactionRolledBack` when a statement or the commit fails. */
   async transaction(statements: readonly string[], params: SqlParams = {}): Promise<void> {
     let committing = 0;
-    await this.db.transaction(async (tx) => {
-      for (const sql of statements) await this.run(tx, sql, params);
-      committing = performance.now();
-    });
+    try {
+      await this.db.transaction(async (tx) => {
+        for (const sql of statements) await this.run(tx, sql, params);
+        committing = performance.now();
+      });
+    } catch (e) {
+      // a statement's error names its statement already; the commit's is a deferred foreign-key check
+      throw new TransactionRolledBack(committing === 0 ? (e as Error).message : `${withDetail(e)} (at commit)`, { cause: e });
+    }
     // the commit runs the deferred foreign-key checks
     this.trace?.('commit', performance.now() - committing);
   }
@@ -275,10 +290,7 @@ export class PGliteExecutor implements SqlExecutor {
         if (this.trace) this.trace(stmt.replace(LEADING_COMMENTS, '').replace(/\s+/g, ' ').slice(0, 70), performance.now() - started);
         rows = result.rows;
       } catch (e) {
-        // PostgreSQL's detail names the offending value (`Key (event_id)=(e-1) already exists.`)
-        const err = e as Error & { detail?: string };
-        const detail = err.detail ? `: ${err.detail}` : '';
-        throw new Error(`${err.message}${detail} (in: ${stmt.replace(/\s+/g, ' ').slice(0, 160)})`, { cause: e });
+        throw new Error(`${withDetail(e)} (in: ${stmt.replace(/\s+/g, ' ').slice(0, 160)})`, { cause: e });
       }
     }
     return rows;

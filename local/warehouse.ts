@@ -13,7 +13,7 @@ import { DEFAULT_SQL_DIR, manifestFor, maxObjectsPerLoad, pendingObjects, runLoa
 import { applyMigrations } from '../pipeline/migrations';
 import { shimStatements } from './adapter';
 import { exportValue, UTC_PARSERS } from './export';
-import { PGliteExecutor } from './pglite-executor';
+import { PGliteExecutor, TransactionRolledBack } from './pglite-executor';
 
 /**
  * Engine upkeep after each load. PGlite has no autovacuum: the staging tables are
@@ -248,8 +248,9 @@ export async function openLocalWarehouse(options: LocalWarehouseOptions = {}): P
         try {
           result = await runLoad(exec, objects, { copyCredentials: '', loadToken: randomUUID(), sqlDir });
         } catch (e) {
-          // one transaction: nothing of this load is stored, the loads before it are
-          throw new Error(`load of ${objects.map((o) => o.key).join(', ')} rolled back (earlier loads are kept): ${(e as Error).message}`, { cause: e });
+          // a load is one transaction: when it fails, nothing of it is stored and the loads before it are
+          const what = e instanceof TransactionRolledBack ? 'rolled back (earlier loads are kept)' : 'failed';
+          throw new Error(`load of ${objects.map((o) => o.key).join(', ')} ${what}: ${(e as Error).message}`, { cause: e });
         } finally {
           for (const o of objects) rmSync(o.manifestUri, { force: true });
         }

@@ -90,20 +90,38 @@ describe('the catalog', () => {
     const columns = await rows(w, `select a.attname as name, col_description(a.attrelid, a.attnum) as comment from pg_attribute as a where a.attrelid = 'streamflix.etl_batch'::regclass and a.attname in ('lines_read', 'events_loaded', 'duplicates', 'quarantined')`);
     expect(columns.filter((c) => typeof c.comment === 'string' && c.comment !== '')).toHaveLength(4);
   });
-  it('names the files of a failed load, says it was rolled back, and carries PostgreSQL\'s detail', async () => {
-    // a copy of the SQL whose last load step breaks a key: every load fails at its end
+
+  /** A warehouse on a copy of the SQL whose last load step also runs `statement`. */
+  async function withBrokenLoad(statement: string): Promise<{ w: LocalWarehouse; sqlDir: string }> {
     const sqlDir = mkdtempSync(join(tmpdir(), 'streamflix-sql-'));
     cpSync(DEFAULT_SQL_DIR, sqlDir, { recursive: true });
-    w = await openLocalWarehouse({ sqlDir });
-    appendFileSync(join(sqlDir, 'load', '13_finish_batch.sql'), '\ninsert into streamflix.util_number (n) values (1);\n');
+    const opened = await openLocalWarehouse({ sqlDir });
+    appendFileSync(join(sqlDir, 'load', '13_finish_batch.sql'), `\n${statement};\n`);
+    return { w: opened, sqlDir };
+  }
+
+  it.each([
+    {
+      where: 'in a statement',
+      statement: 'insert into streamflix.util_number (n) values (1)',
+      error: 'duplicate key value violates unique constraint "util_number_pkey": Key (n)=(1) already exists. (in: insert into streamflix.util_number',
+    },
+    {
+      where: 'at commit (a deferred foreign key)',
+      statement: "insert into streamflix.bridge_content_genre (content_key, genre, genre_rank) values (-999, 'x', 1)",
+      error: 'Key (content_key)=(-999) is not present in table "dim_content". (at commit)',
+    },
+  ])("names the files of a load that fails $where, says it was rolled back, and carries PostgreSQL's detail", async ({ statement, error }) => {
+    const broken = await withBrokenLoad(statement);
+    w = broken.w;
     const path = writeLines([ev({ id: 'e-1', type: 'play', ts: '2026-11-02T19:00:00Z' })]);
     try {
-      await expect(w.loadFiles([{ kind: 'events', path }])).rejects.toThrow(
-        `load of ${path} rolled back (earlier loads are kept): duplicate key value violates unique constraint "util_number_pkey": Key (n)=(1) already exists.`,
-      );
+      const failure = w.loadFiles([{ kind: 'events', path }]);
+      await expect(failure).rejects.toThrow(`load of ${path} rolled back (earlier loads are kept): `);
+      await expect(failure).rejects.toThrow(error);
       expect(await rows(w, 'select count(*)::int as n from streamflix.evt_event')).toEqual([{ n: 0 }]);
     } finally {
-      rmSync(sqlDir, { recursive: true, force: true });
+      rmSync(broken.sqlDir, { recursive: true, force: true });
     }
   });
 });
