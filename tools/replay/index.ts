@@ -81,7 +81,10 @@ export async function replayFiles(props: ReplayProps): Promise<ReplaySummary> {
     if (rate !== undefined) {
       const due = started + (submitted / rate) * 1000;
       const wait = due - now();
-      if (wait > 0) await sleep(wait);
+      if (wait > 0) {
+        await sleep(wait);
+        props.signal?.throwIfAborted();
+      }
     }
     submitted += batch.length;
     requests += 1;

@@ -141,6 +141,7 @@ describe('replayFiles with a mocked Kinesis', () => {
     expect(requests().map((r) => r.Records!.length)).toEqual([100, 100, 100, 50]);
     expect(sleeps).toEqual([1000, 1000, 1000]);
   });
+
   it('stops before its next request when its signal aborts, with the reason as the error', async () => {
     const path = await file('nine.ndjson', [0, 1, 2, 3, 4, 5, 6, 7, 8].map(event));
     const stop = new AbortController();
@@ -152,5 +153,19 @@ describe('replayFiles with a mocked Kinesis', () => {
     });
     await expect(replayFiles({ client, streamName: 's', files: [path], maxRecordsPerRequest: 2, signal: stop.signal, sleep })).rejects.toThrow('delivery failed');
     expect(requests()).toHaveLength(2);
+  });
+  it('stops when its signal aborts during the wait for the rate, before sending again', async () => {
+    acceptAll();
+    const path = await file('paced-stop.ndjson', Array.from({ length: 300 }, (_, i) => event(i)));
+    const stop = new AbortController();
+    let clock = 0;
+    const abortingSleep = async (ms: number): Promise<void> => {
+      clock += ms;
+      stop.abort(new Error('delivery failed'));
+    };
+    await expect(
+      replayFiles({ client, streamName: 'events', files: [path], sleep: abortingSleep, now: () => clock, ratePerSecond: 100, signal: stop.signal }),
+    ).rejects.toThrow('delivery failed');
+    expect(requests()).toHaveLength(1);
   });
 });
