@@ -60,4 +60,12 @@ describe('event identity across loads', () => {
     const redelivered = await load(w, 'events', [first[0]!, reused]);
     expect(redelivered.result).toMatchObject({ linesRead: 2, eventsLoaded: 0, duplicates: 2 });
   });
+  it('counts a reused event_id as a duplicate when a late event of the same load stretches the window back to the first copy', async () => {
+    await load(w, 'events', first);
+    const later = await load(w, 'events', [
+      ev({ id: 'e-1', type: 'play', ts: '2026-11-10T20:00:00Z', session: 's-2' }),
+      ev({ id: 'x-1', type: 'heartbeat', ts: '2026-10-31T20:00:00Z', session: 's-0', pos: 60 }),
+    ]);
+    expect(later.result).toMatchObject({ linesRead: 2, eventsLoaded: 1, duplicates: 1 });
+  });
 });
