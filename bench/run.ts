@@ -7,8 +7,11 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { quietSdkNodeNotice } from '../tools/shared/sdk-notice';
 
 const here = dirname(fileURLToPath(import.meta.url));
+// every client in the benchmarks reaches a local stand-in or a mock; the sections inherit this
+quietSdkNodeNotice();
 const all = ['synth', 'lambda', 'local', 'stream'] as const;
 const wanted = process.argv.slice(2);
 const sections = wanted.length > 0 ? all.filter((s) => wanted.includes(s)) : [...all];
@@ -21,10 +24,7 @@ for (const section of sections) {
     continue;
   }
   console.log(`\n## ${section}`);
-  // Every client in the benchmarks reaches a local stand-in or a mock: the AWS SDK's notice
-  // that its 2027 versions need Node 22 (CONTRIBUTING.md) is not a figure.
-  const env = { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ?? 'true' };
-  const result = spawnSync(process.execPath, ['--import', 'tsx', '--expose-gc', file], { stdio: 'inherit', env });
+  const result = spawnSync(process.execPath, ['--import', 'tsx', '--expose-gc', file], { stdio: 'inherit' });
   if (result.status !== 0) {
     failed += 1;
     console.log(`## ${section}: FAILED (exit ${result.status ?? result.signal})`);

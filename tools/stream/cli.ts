@@ -6,6 +6,7 @@
  */
 import { parseArgs } from 'node:util';
 import { intOption, numberOption, runCli, UsageError } from '../shared/cli-args';
+import { quietSdkNodeNotice } from '../shared/sdk-notice';
 import { runLocalStream } from './index';
 import { openWarehouse } from './warehouse-bridge';
 
@@ -13,9 +14,8 @@ const USAGE = `usage: npm run local:stream -- [--users 200] [--days 35] [--seed 
        [--bronze dir|s3rver] [--work .work/local-stream] [--rate RECORDS_PER_SECOND]
        [--buffer-bytes 1048576] [--buffer-ms 2000] [--no-progress]`;
 
-// Every client of this pipeline talks to a local stand-in (kinesalite, s3rver): the AWS
-// SDK's notice that its 2027 versions need Node 22 (CONTRIBUTING.md) is not this run's news.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+// every client of this pipeline talks to kinesalite or s3rver
+quietSdkNodeNotice();
 
 runCli(USAGE, async () => {
   const { values } = parseArgs({
