@@ -77,15 +77,13 @@ export async function replayFiles(props: ReplayProps): Promise<ReplaySummary> {
   let submitted = 0;
   const send = async (batch: readonly OutRecord[]): Promise<void> => {
     if (batch.length === 0) return;
-    props.signal?.throwIfAborted();
     if (rate !== undefined) {
       const due = started + (submitted / rate) * 1000;
       const wait = due - now();
-      if (wait > 0) {
-        await sleep(wait);
-        props.signal?.throwIfAborted();
-      }
+      if (wait > 0) await sleep(wait);
     }
+    // checked last, after any wait for the rate: an abort during the wait stops it too
+    props.signal?.throwIfAborted();
     submitted += batch.length;
     requests += 1;
     const outcome = await putRecordsWithRetry(props.client, props.streamName, batch, props);
