@@ -12,18 +12,17 @@ export function freshnessLagSeconds(watermark: Date | string | null, now: number
 
 /** Metrics and one structured log line for a run. */
 export function report(summary: RunSummary, metrics: Metrics, logger: Logger, now: number): void {
+  // every run that ends publishes the lag: only a lag that keeps growing shows a load that
+  // fails again and again while each run skips it or leaves it running
+  const lag = freshnessLagSeconds(summary.status === 'loaded' ? summary.result.watermark : summary.watermark, now);
+  if (lag !== undefined) metrics.addMetric(Metric.freshnessLag, MetricUnit.Seconds, lag);
   switch (summary.status) {
-    case 'skipped-in-flight': {
-      const lag = freshnessLagSeconds(summary.watermark, now);
+    case 'skipped-in-flight':
       metrics.addMetric(Metric.skippedInFlight, MetricUnit.Count, 1);
-      if (lag !== undefined) metrics.addMetric(Metric.freshnessLag, MetricUnit.Seconds, lag);
       logger.info('another load is in flight; skipping this run', { inFlight: summary.inFlight, freshnessLagSeconds: lag });
       return;
-    }
-    case 'still-running': {
-      const lag = freshnessLagSeconds(summary.watermark, now);
+    case 'still-running':
       metrics.addMetric(Metric.stillRunning, MetricUnit.Count, 1);
-      if (lag !== undefined) metrics.addMetric(Metric.freshnessLag, MetricUnit.Seconds, lag);
       logger.warn('load still running at the end of this invocation; the next run will find it in flight', {
         loadToken: summary.loadToken,
         statementId: summary.statementId,
@@ -31,17 +30,12 @@ export function report(summary: RunSummary, metrics: Metrics, logger: Logger, no
         freshnessLagSeconds: lag,
       });
       return;
-    }
-    case 'nothing-pending': {
-      const lag = freshnessLagSeconds(summary.watermark, now);
-      if (lag !== undefined) metrics.addMetric(Metric.freshnessLag, MetricUnit.Seconds, lag);
+    case 'nothing-pending':
       metrics.addMetric(Metric.objectsLoaded, MetricUnit.Count, 0);
       logger.info('no new bronze objects; nothing submitted', { watermark: summary.watermark, freshnessLagSeconds: lag });
       return;
-    }
     case 'loaded': {
       const { result } = summary;
-      const lag = freshnessLagSeconds(result.watermark, now);
       // etl_batch's counts are the event lines'; reference feeds are reconciled per object
       const reference = result.objects.filter((o) => o.kind !== 'events');
       const referenceLinesRead = reference.reduce((n, o) => n + o.linesRead, 0);
@@ -54,7 +48,6 @@ export function report(summary: RunSummary, metrics: Metrics, logger: Logger, no
       metrics.addMetric(Metric.referenceLinesRead, MetricUnit.Count, referenceLinesRead);
       metrics.addMetric(Metric.referenceQuarantined, MetricUnit.Count, referenceQuarantined);
       metrics.addMetric(Metric.morePending, MetricUnit.Count, summary.morePending ? 1 : 0);
-      if (lag !== undefined) metrics.addMetric(Metric.freshnessLag, MetricUnit.Seconds, lag);
       logger.info('load committed', {
         loadToken: summary.loadToken,
         batchId: result.batchId,
