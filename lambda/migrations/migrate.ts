@@ -4,7 +4,7 @@ import { bootstrapStatements, planMigrations, recordStatements } from '../../pip
 import { readMigrations, type Migration } from '../../pipeline/sql-files.js';
 import { withThrottleRetry, type ThrottleRetry } from '../shared/backoff.js';
 import { MAX_BATCH_STATEMENTS, type DataApiExecutor } from '../shared/data-api-executor.js';
-import { inFlightStatements } from '../shared/in-flight.js';
+import { IN_FLIGHT_STATUSES, inFlightStatements } from '../shared/in-flight.js';
 import { StatementFailedError } from '../shared/statement-errors.js';
 import { statementFailure } from '../shared/wait-for-statement.js';
 
@@ -136,7 +136,7 @@ export async function advance(deps: MigrateDeps, runToken: string): Promise<Prog
     );
   }
   const running =
-    statements.find((s) => s.Status === 'SUBMITTED' || s.Status === 'PICKED' || s.Status === 'STARTED') ??
+    statements.find((s) => (IN_FLIGHT_STATUSES as readonly string[]).includes(s.Status ?? '')) ??
     (await runningBatches(deps))[0];
   if (running) return { done: false, running: running.StatementName ?? running.Id ?? 'unknown' };
   const [next] = await pendingMigrations(deps, false);
