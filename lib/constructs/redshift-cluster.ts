@@ -141,6 +141,11 @@ export class RedshiftCluster extends Construct {
     props.secretsManagerEndpoint.connections.allowDefaultPortFrom(rotationSecurityGroup, 'Secret rotation');
     const rotation = attachment.addRotationSchedule('Rotation', {
       automaticallyAfter: warehouse.adminSecretRotation,
+      // Single-user rotation changes the password in the database before the secret: a
+      // rotation started by the deploy itself would race the schema migrations, which log
+      // in with this secret right after (a failed first deploy rolls everything back). The
+      // first rotation comes one period after the deploy instead.
+      rotateImmediatelyOnUpdate: false,
       hostedRotation: secretsmanager.HostedRotation.redshiftSingleUser({
         vpc: props.vpc,
         vpcSubnets: props.subnets,

@@ -232,6 +232,10 @@ describe('WarehouseStack: what the pipeline constructs get', () => {
 });
 
 describe('WarehouseStack: clusterReady', () => {
+  it('does not rotate the password during the deploy, while the migrations log in with it', () => {
+    expect(only(dev, 'AWS::SecretsManager::RotationSchedule').Properties).toMatchObject({ RotateImmediatelyOnUpdate: false });
+  });
+
   it('makes a dependent wait for the cluster, the secret attachment and the rotation schedule', async () => {
     const { CfnResource } = await import('aws-cdk-lib');
     const stage = buildStage('dev');
@@ -282,6 +286,6 @@ describe('WarehouseStack: the loading pipeline', () => {
   });
 
   it('adds the sessionizer alarms to the environment alarms', () => {
-    expect(devStage.warehouse.alarms).toHaveLength(5);
+    expect(devStage.warehouse.alarms).toHaveLength(6);
   });
 });
