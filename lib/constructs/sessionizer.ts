@@ -99,6 +99,11 @@ function wholeMinutes(d: Duration, what: string): number {
   return minutes;
 }
 
+/** Periods (of the schedule) the freshness alarm looks back over: one breaching point of them holds it. */
+const FRESHNESS_PERIODS = 3;
+/** Scheduled runs in a row without an invocation before the not-running alarm fires. */
+const NOT_RUNNING_PERIODS = 3;
+
 function positiveInteger(value: number, what: string): number {
   if (!Number.isInteger(value) || value < 1) throw new Error(`${what} must be a positive integer; got ${value}.`);
   return value;
@@ -108,7 +113,7 @@ function positiveInteger(value: number, what: string): number {
  * The scheduled load: EventBridge Scheduler invokes a Lambda that lands new bronze
  * objects in Redshift and sessionizes them, through the Redshift Data API (no VPC).
  * One load at a time (reserved concurrency 1 and an in-flight check), failed
- * invocations to a dead-letter queue, alarms on errors, staleness and the queue.
+ * invocations to a dead-letter queue, alarms on errors, staleness, missed runs and the queue.
  */
 export class Sessionizer extends Construct {
   public readonly function: nodejs.NodejsFunction;
@@ -118,6 +123,7 @@ export class Sessionizer extends Construct {
   public readonly statementName: string;
   public readonly errorsAlarm: cloudwatch.Alarm;
   public readonly freshnessAlarm: cloudwatch.Alarm;
+  public readonly notRunningAlarm: cloudwatch.Alarm;
   public readonly deadLetterAlarm: cloudwatch.Alarm;
   /** Every alarm above, for the operations dashboard. */
   public readonly alarms: cloudwatch.IAlarm[];
@@ -266,13 +272,32 @@ export class Sessionizer extends Construct {
     this.freshnessAlarm = this.metric('freshnessLag', { statistic: cloudwatch.Stats.MAXIMUM, period }).createAlarm(this, 'FreshnessLagAlarm', {
       alarmDescription: `The warehouse watermark is more than ${lag.toHumanString()} old. See docs/sessionizer.md.`,
       threshold: lag.toSeconds(),
-      evaluationPeriods: 1,
+      // A run publishes the lag when it ends, and a quick run followed by a long one leaves a
+      // period without a point: over one period the alarm would go back to OK in that gap,
+      // and mail both ways, while the warehouse stays stale. Any breaching point of the last
+      // three periods holds it.
+      evaluationPeriods: FRESHNESS_PERIODS,
+      datapointsToAlarm: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       // Every run that ends publishes the lag, also one that skips or leaves its load running
       // (a load that then fails is resubmitted run after run); runs that fail publish none:
-      // the errors alarm covers them.
+      // the errors alarm covers them. No lag at all is also an empty warehouse (no watermark
+      // yet), which is not stale: a sessionizer that stopped running is the next alarm's.
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
+    // With no invocations neither alarm above can fire (no errors, no lag published) and the
+    // dead-letter queue only sees invocations Scheduler tried: a disabled or deleted schedule,
+    // or a function throttled to zero, would go unnoticed.
+    this.notRunningAlarm = this.function
+      .metricInvocations({ period, statistic: cloudwatch.Stats.SUM })
+      .createAlarm(this, 'NotRunningAlarm', {
+        alarmDescription: `The sessionizer was not invoked for ${NOT_RUNNING_PERIODS} scheduled runs in a row (every ${every.toHumanString()}); check its schedule. See docs/sessionizer.md.`,
+        threshold: 1,
+        evaluationPeriods: NOT_RUNNING_PERIODS,
+        comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+        // Lambda publishes no Invocations point for a period without one.
+        treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+      });
     this.deadLetterAlarm = this.deadLetterQueue
       .metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: cloudwatch.Stats.MAXIMUM })
       .createAlarm(this, 'DeadLetterAlarm', {
@@ -282,7 +307,7 @@ export class Sessionizer extends Construct {
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       });
-    const alarms = [this.errorsAlarm, this.freshnessAlarm, this.deadLetterAlarm];
+    const alarms = [this.errorsAlarm, this.freshnessAlarm, this.notRunningAlarm, this.deadLetterAlarm];
     // the recovery is news too, as for the other stacks' alarms (alarm-topic.ts, notify)
     for (const alarm of alarms) notify(alarm, props.alarmTopic);
     this.alarms = alarms;

@@ -193,7 +193,7 @@ describe('alarms', () => {
 
   it('send every alarm and its recovery to the alarm topic', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')) as { Properties: { AlarmActions: unknown[]; OKActions: unknown[] } }[];
-    expect(alarms).toHaveLength(3);
+    expect(alarms).toHaveLength(4);
     for (const alarm of alarms) {
       expect(alarm.Properties.AlarmActions).toHaveLength(1);
       expect(JSON.stringify(alarm.Properties.AlarmActions)).toMatch(/Alarms[0-9A-F]{8}/);
@@ -219,6 +219,29 @@ describe('alarms', () => {
       Statistic: 'Maximum',
       Threshold: 7200,
       ComparisonOperator: 'GreaterThanThreshold',
+      AlarmActions: [topicImport],
+    });
+  });
+
+  it('holds the freshness alarm through a period without a point (a quick run followed by a long one)', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'FreshnessLagSeconds',
+      EvaluationPeriods: 3,
+      DatapointsToAlarm: 1,
+      TreatMissingData: 'notBreaching',
+    });
+  });
+
+  it('alarms when the function is not invoked for three scheduled runs in a row', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'Invocations',
+      Namespace: 'AWS/Lambda',
+      Statistic: 'Sum',
+      Period: 900,
+      EvaluationPeriods: 3,
+      Threshold: 1,
+      ComparisonOperator: 'LessThanThreshold',
+      TreatMissingData: 'breaching',
       AlarmActions: [topicImport],
     });
   });

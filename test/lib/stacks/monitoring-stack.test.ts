@@ -19,8 +19,8 @@ describe('MonitoringStack', () => {
 
   it('shows the state of every alarm of the environment', () => {
     const alarmOutputs = new Set(body.match(/OutputName":"PublishOutputFnGetAtt\w*Alarm\w*Arn\w*"/g));
-    // Kinesis ×2, Firehose ×2, Redshift ×2, and the sessionizer's errors, freshness lag and dead letters.
-    expect(alarmOutputs.size).toBe(9);
+    // Kinesis ×2, Firehose ×2, Redshift ×2, and the sessionizer's errors, freshness lag, missed runs and dead letters.
+    expect(alarmOutputs.size).toBe(10);
   });
 
   it.each([
