@@ -16,7 +16,7 @@ export const environments = {
     terminationProtection: false,
     logRetention: RetentionDays.ONE_WEEK,
     stream: { capacityMode: StreamMode.PROVISIONED, shardCount: 1, retention: Duration.hours(24) },
-    delivery: { bufferInterval: Duration.seconds(120), bufferSize: Size.mebibytes(5) },
+    delivery: { bufferInterval: Duration.seconds(300), bufferSize: Size.mebibytes(5) },
     bronzeLifecycle: {
       infrequentAccessAfter: Duration.days(30),
       glacierAfter: Duration.days(60),
@@ -64,7 +64,7 @@ export const environments = {
       vpcCidr: '10.41.0.0/16',
     },
     sessionizer: {
-      schedule: Duration.minutes(15),
+      schedule: Duration.minutes(5),
       maxObjectsPerRun: 3,
       maxBytesPerRun: 1024 * 1024 * 1024,
       freshnessLagThreshold: Duration.hours(1),

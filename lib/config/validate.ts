@@ -29,6 +29,12 @@ const RA3_PORT_RANGES: readonly (readonly [number, number])[] = [
   [8191, 8215],
 ];
 
+/**
+ * How many times the objects steady traffic brings between two runs a run must be able to
+ * load: Firehose writes more than one object per buffer interval when a buffer fills early
+ * or its delivery scales out, and only spare room lets the runs after a burst catch up.
+ */
+const DRAIN_HEADROOM = 2;
 const isWholeNumber = (n: number): boolean => Number.isInteger(n);
 const days = (d: Duration): number => d.toSeconds({ integral: false }) / 86_400;
 
@@ -161,13 +167,12 @@ function validateSessionizer({ sessionizer: s, delivery }: EnvironmentConfig, pr
       );
     }
   }
-  // Firehose writes at least one object per buffer interval under steady traffic: a run that
-  // loads fewer than arrive between runs never catches up.
+  // a run that loads no more than arrives never catches up after a burst (DRAIN_HEADROOM)
   const arriving = Math.ceil(s.schedule.toSeconds({ integral: false }) / delivery.bufferInterval.toSeconds({ integral: false }));
-  if (isWholeNumber(s.maxObjectsPerRun) && s.maxObjectsPerRun >= 1 && arriving > s.maxObjectsPerRun) {
+  if (isWholeNumber(s.maxObjectsPerRun) && s.maxObjectsPerRun >= 1 && arriving * DRAIN_HEADROOM > s.maxObjectsPerRun) {
     problem(
       'sessionizer.schedule',
-      `Firehose writes an object every ${delivery.bufferInterval.toHumanString()}, so ${arriving} can arrive between runs every ${s.schedule.toHumanString()}, more than a run loads (maxObjectsPerRun ${s.maxObjectsPerRun}); shorten the schedule or lengthen delivery.bufferInterval`,
+      `Firehose writes an object every ${delivery.bufferInterval.toHumanString()} or more often, so ${arriving} arrive between runs every ${s.schedule.toHumanString()} under steady traffic; a run must load ${DRAIN_HEADROOM} times that to drain a backlog, more than maxObjectsPerRun ${s.maxObjectsPerRun}; shorten the schedule or lengthen delivery.bufferInterval`,
     );
   }
   if (!isWholeNumber(s.maxBytesPerRun) || s.maxBytesPerRun < 1) {

@@ -163,8 +163,18 @@ describe('validateEnvironmentConfig', () => {
   it('refuses a schedule whose runs load fewer objects than Firehose writes between them', () => {
     const slow = dev((c) => ({ sessionizer: { ...c.sessionizer, schedule: Duration.minutes(30), maxObjectsPerRun: 3 }, delivery: { ...c.delivery, bufferInterval: Duration.minutes(2) } }));
     expect(problemsOf(slow)).toEqual([
-      expect.stringMatching(/^sessionizer\.schedule: Firehose writes an object every 2 minutes, so 15 can arrive between runs every 30 minutes, more than a run loads \(maxObjectsPerRun 3\); shorten the schedule/),
+      expect.stringMatching(/^sessionizer\.schedule: Firehose writes an object every 2 minutes or more often, so 15 arrive between runs every 30 minutes .*more than maxObjectsPerRun 3; shorten the schedule/),
     ]);
+  });
+
+  it('refuses runs that load only as many objects as steady traffic brings: a backlog would never drain', () => {
+    const even = dev((c) => ({ sessionizer: { ...c.sessionizer, schedule: Duration.minutes(15), maxObjectsPerRun: 3 }, delivery: { ...c.delivery, bufferInterval: Duration.minutes(5) } }));
+    expect(problemsOf(even)).toEqual([expect.stringMatching(/^sessionizer\.schedule: .*so 3 arrive between runs .*must load 2 times that/)]);
+  });
+
+  it('accepts runs that load twice what steady traffic brings', () => {
+    const twice = dev((c) => ({ sessionizer: { ...c.sessionizer, schedule: Duration.minutes(5), maxObjectsPerRun: 2 }, delivery: { ...c.delivery, bufferInterval: Duration.minutes(5) } }));
+    expect(problemsOf(twice)).toEqual([]);
   });
 
   it('refuses more objects per run than one load transaction holds', () => {

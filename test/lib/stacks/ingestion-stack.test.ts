@@ -77,7 +77,7 @@ describe('IngestionStack: Firehose', () => {
   });
 
   it('buffers per the environment config', () => {
-    expect(s3Destination(dev).BufferingHints).toEqual({ IntervalInSeconds: 120, SizeInMBs: 5 });
+    expect(s3Destination(dev).BufferingHints).toEqual({ IntervalInSeconds: 300, SizeInMBs: 5 });
     expect(s3Destination(prod).BufferingHints).toEqual({ IntervalInSeconds: 300, SizeInMBs: 128 });
   });
 
