@@ -12,7 +12,7 @@ import type { Row } from '../pipeline/executor';
 import { DEFAULT_SQL_DIR, manifestFor, maxObjectsPerLoad, pendingObjects, runLoad, type FeedKind, type LoadedObject, type LoadResult } from '../pipeline/load';
 import { applyMigrations } from '../pipeline/migrations';
 import { shimStatements } from './adapter';
-import { exportValue, UTC_PARSERS } from './export';
+import { exportRow, UTC_PARSERS, writeRelationNdjson } from './export';
 import { PGliteExecutor, TransactionRolledBack } from './pglite-executor';
 
 /**
@@ -209,16 +209,10 @@ export async function openLocalWarehouse(options: LocalWarehouseOptions = {}): P
   const progress = options.progress ?? (() => undefined);
   let eventLoads = 0;
 
-  const toRows = (rows: readonly Row[], types: Map<string, number>): Record<string, unknown>[] =>
-    rows.map((r) => {
-      const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(r)) out[k] = exportValue(v, types.get(k));
-      return out;
-    });
-
   const selectAll = async (name: string): Promise<Record<string, unknown>[]> => {
     const result = await db.query<Row>(`select * from streamflix.${name}`);
-    return toRows(result.rows, new Map(result.fields.map((f) => [f.name, f.dataTypeID])));
+    const types = new Map(result.fields.map((f) => [f.name, f.dataTypeID]));
+    return result.rows.map((r) => exportRow(r, types));
   };
 
   return {
@@ -274,10 +268,9 @@ export async function openLocalWarehouse(options: LocalWarehouseOptions = {}): P
           `select table_name as name from information_schema.tables where table_schema = 'streamflix' order by table_name`,
         )
       ).rows.map((r) => r.name);
-      for (const name of names) {
-        const rows = await selectAll(name);
-        writeFileSync(join(dir, `${name}.ndjson`), rows.map((r) => JSON.stringify(r) + '\n').join(''));
-      }
+      await db.transaction(async (tx) => {
+        for (const name of names) await writeRelationNdjson(tx, `streamflix.${name}`, join(dir, `${name}.ndjson`));
+      });
       return names;
     },
     async reportTables() {
