@@ -27,8 +27,14 @@ with fresh as (
     from streamflix.stg_raw_line as r
     where
         r.source is not null
-        -- not blank: most lines settle it on their first character, the regex is for the rest
-        and (left(r.raw_line, 1) = '{' or not (coalesce(r.raw_line, '') ~ '^[[:space:]]*$'))
+        -- not blank: most lines settle it on their first character. White space is ASCII's
+        -- (space, tab, vertical tab, form feed, carriage return), spelled out: a class such as
+        -- [[:space:]] follows the engine's locale, which took an em space for blank and a
+        -- no-break space for not. A line of other spaces is quarantined, not skipped
+        and (
+            left(r.raw_line, 1) = '{'
+            or btrim(coalesce(r.raw_line, ''), ' ' || chr(9) || chr(11) || chr(12) || chr(13)) <> ''
+        )
         and not exists (
             select 1 from streamflix.etl_loaded_object as lo
             where lo.object_key = r.source

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalWarehouse } from '../../local/warehouse';
 import { generateDataset, type GeneratedDataset } from '../../tools/generator/index';
+import { isBlankLine } from '../../tools/shared/blank-line';
 import { freshWarehouse, rows } from './helpers';
 
 /** Final state by natural keys (surrogate keys and batch ids depend on load boundaries). */
@@ -63,7 +64,7 @@ describe('replay and split loads (generated dataset)', () => {
   });
 
   it('accounts for every non-blank line of every file, reference feeds included, per object', async () => {
-    const nonBlank = (path: string): number => readFileSync(path, 'utf8').split('\n').filter((l) => l.trim() !== '').length;
+    const nonBlank = (path: string): number => readFileSync(path, 'utf8').split('\n').filter((l) => !isBlankLine(l)).length;
     const [objects] = await rows(w, 'select sum(lines_read)::int as lines_read, sum(quarantined)::int as quarantined from streamflix.etl_loaded_object');
     const [{ n }] = await rows(w, 'select count(*)::int as n from streamflix.etl_quarantine');
     expect(objects).toEqual({ lines_read: ds.eventLines + nonBlank(ds.catalogFile) + nonBlank(ds.usersFile), quarantined: n });

@@ -3,6 +3,8 @@
  * anyone checking a file by hand: the first failing rule decides the reason, and
  * `detail` names the first bad field in the order of the spec's table.
  */
+import { isBlankLine } from '../shared/blank-line';
+
 export type QuarantineReason = 'malformed_json' | 'unknown_event_type' | 'invalid_field';
 
 export const EVENT_TYPES = ['play', 'pause', 'resume', 'seek', 'heartbeat', 'stop', 'rate'] as const;
@@ -57,7 +59,7 @@ function isObject(v: unknown): v is Record<string, unknown> {
 
 /** The verdict for one line, or undefined for a blank line (skipped, not counted). */
 export function validateEventLine(line: string): Verdict | undefined {
-  if (line.trim() === '') return undefined;
+  if (isBlankLine(line)) return undefined;
   let parsed: unknown;
   try {
     parsed = JSON.parse(line);

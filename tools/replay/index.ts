@@ -6,6 +6,7 @@
 import { stat } from 'node:fs/promises';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { isBlankLine } from '../shared/blank-line';
 import { progressBar } from '../shared/progress';
 import { readSourceLines, type ReadCounter, type SourceLine } from '../shared/read-lines';
 import { MAX_RECORD_BYTES, RecordBatcher, recordBytes, type OutRecord } from './batcher';
@@ -96,7 +97,7 @@ export async function replayFiles(props: ReplayProps): Promise<ReplaySummary> {
 
   try {
     for await (const line of readSourceLines(props.files, counter)) {
-      if (line.text.trim() === '') {
+      if (isBlankLine(line.text)) {
         blank += 1;
         continue;
       }

@@ -26,6 +26,11 @@ describe('validateEventLine (events.md)', () => {
 
   it('skips blank lines', () => {
     expect(validateEventLine('   ')).toBeUndefined();
+    expect(validateEventLine(' \t\v\f\r')).toBeUndefined();
+  });
+
+  it.each(['\u00a0', '\u2003', '\ufeff'])('calls a line of %j alone malformed_json, as the warehouse does: white space is ASCII', (text) => {
+    expect(validateEventLine(text)).toMatchObject({ reason: 'malformed_json' });
   });
 
   it.each(['[1]', '42', 'null', '"play"', '{"event_id":'])('calls %s malformed_json', (text) => {

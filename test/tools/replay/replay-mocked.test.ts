@@ -129,6 +129,13 @@ describe('replayFiles with a mocked Kinesis', () => {
     expect(requests()[0]!.Records!.map((r) => Buffer.from(r.Data!).toString())).toEqual([event(1), '{"event_id":"a9"', 'not json']);
   });
 
+  it('sends a line of non-ASCII spaces, which the warehouse quarantines rather than skips', async () => {
+    acceptAll();
+    const path = await file('spaces.ndjson', ['\t \r', '\u00a0', '\u2003']);
+    const summary = await replayFiles({ client, streamName: 'events', files: [path], sleep });
+    expect(summary).toMatchObject({ lines: 2, sent: 2, blank: 1 });
+  });
+
   it('paces requests to the rate, never more than a second of records at once', async () => {
     acceptAll();
     const path = await file('paced.ndjson', Array.from({ length: 350 }, (_, i) => event(i)));
