@@ -164,6 +164,30 @@ describe('sessionization rules (warehouse.md)', () => {
     expect((batch.watermark_ts as Date).toISOString()).toBe('2026-11-02T10:31:00.000Z');
   });
 
+  it('takes the watermark from loaded events only: a dropped duplicate with a later event_ts closes nothing', async () => {
+    await load(w, 'events', [
+      ev({ id: 'a1', type: 'play', ts: '2026-11-02T10:00:00Z', session: 'A' }),
+      ev({ id: 'a2', type: 'heartbeat', ts: '2026-11-02T10:01:00Z', session: 'A', pos: 60 }),
+    ]);
+    // an id already loaded comes back within 72 hours with another time (W17): a duplicate
+    const again = await load(w, 'events', [ev({ id: 'a2', type: 'heartbeat', ts: '2026-11-02T12:00:00Z', session: 'A', pos: 60 })]);
+    expect(again.result).toMatchObject({ eventsLoaded: 0, duplicates: 1, watermark: '2026-11-02T10:01:00.000Z' });
+    expect(await session(w, 'A')).toMatchObject({ is_closed: false });
+  });
+
+  it('takes the watermark from the first line of an event_id within a load, not from its later copies', async () => {
+    const out = await load(w, 'events', [
+      ev({ id: 'a1', type: 'play', ts: '2026-11-02T10:00:00Z', session: 'A' }),
+      ev({ id: 'a1', type: 'play', ts: '2026-11-02T12:00:00Z', session: 'A' }),
+    ]);
+    expect(out.result).toMatchObject({ eventsLoaded: 1, duplicates: 1, watermark: '2026-11-02T10:00:00.000Z' });
+    expect(await rows(w, `select min_event_ts, max_event_ts from streamflix.etl_batch`)).toEqual([
+      // the load's window still spans every valid line: the duplicate look-up reads around it
+      { min_event_ts: new Date('2026-11-02T10:00:00Z'), max_event_ts: new Date('2026-11-02T12:00:00Z') },
+    ]);
+    expect(await session(w, 'A')).toMatchObject({ is_closed: false });
+  });
+
   it('flags completion at 95 % of the duration, false while the duration is unknown, updated when the catalog arrives', async () => {
     await load(w, 'events', [
       ev({ id: 'a', type: 'play', ts: '2026-11-02T20:00:00Z', content: 'mv-x' }),

@@ -1,7 +1,8 @@
 -- Valid events into the silver table, duplicates dropped: within the load the first
--- line wins; against earlier loads an event_id already stored within the load's
--- 72-hour window is a duplicate (a redelivered event keeps its event_ts). The load's
--- new events are staged first: the later steps read them from stg_event. The batch id
+-- line wins; against earlier loads an event_id already stored within 72 hours of the
+-- load's valid lines is a duplicate (a redelivered event keeps its event_ts). The load's
+-- new events are staged first: the later steps read them from stg_event, and the next
+-- step takes the watermark from them (a dropped duplicate is not loaded). The batch id
 -- and bounds are scalar subqueries, computed once: a cross join with the one-row batch
 -- can be planned as a rescan of etl_batch per line when statistics are missing.
 delete from streamflix.stg_event;
@@ -12,12 +13,17 @@ insert into streamflix.stg_event (
     batch_id, line_no
 )
 with batch as (
-    select
-        batch_id,
-        min_event_ts - interval '72 hours' as lo,
-        max_event_ts + interval '72 hours' as hi
+    select batch_id
     from streamflix.etl_batch
     where load_token = :load_token
+),
+
+bounds as (
+    select
+        min(event_ts) - interval '72 hours' as lo,
+        max(event_ts) + interval '72 hours' as hi
+    from streamflix.stg_line
+    where kind = 'events' and reason is null
 ),
 
 valid as (
@@ -64,7 +70,7 @@ where
         from streamflix.evt_event as e
         where
             e.event_id = r.event_id
-            and e.event_ts between (select b.lo from batch as b) and (select b.hi from batch as b)
+            and e.event_ts between (select b.lo from bounds as b) and (select b.hi from bounds as b)
     );
 
 insert into streamflix.evt_event (
