@@ -148,6 +148,9 @@ export async function main(argv: readonly string[], out: (s: string) => void, er
       for (const f of ds.eventFiles) files.push({ kind: 'events', path: f });
     } else {
       for (const f of expandEvents(args.events, (m) => err(`${m}\n`))) files.push({ kind: 'events', path: f });
+      // the files found in directories too, before the first load: an unreadable one found
+      // only at its turn stopped the run after earlier loads, with neither summary nor export
+      for (const f of files) assertReadable(f.path);
     }
     const warehouse = await openLocalWarehouse({ progress: (m) => err(`${m}\n`) });
     try {
