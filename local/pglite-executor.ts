@@ -49,6 +49,8 @@ export function toPositional(sql: string, params: SqlParams = {}): PositionalSql
 
 const LEADING_COMMENTS = /^(\s*(--[^\n]*(\n|$)|\/\*[\s\S]*?\*\/))*\s*/;
 const COPY = /^\s*copy\s+streamflix\.stg_raw_line\s*\(\s*raw_line\s*\)\s+from\s+'([^']+)'/i;
+/** COPY's GZIP option, among the options after the source and credentials (pipeline/load.ts). */
+const GZIP_OPTION = /\smanifest\s+gzip\b/i;
 /** Redshift's varchar(65535) holds bytes; `truncatecolumns` cuts longer lines. */
 const MAX_LINE_BYTES = 65535;
 
@@ -58,15 +60,24 @@ function pathOf(url: string): string {
   throw new Error(`local COPY reads file:// URLs or absolute paths only; got ${url}`);
 }
 
-/** A file's bytes, gunzipped when they start with gzip's magic bytes. */
-function readBytes(path: string, memory?: CopyMemory): Buffer {
+/**
+ * A file's bytes, gunzipped when they start with gzip's magic bytes. With `gzip` (the COPY
+ * says GZIP: the object's name ends in .gz) a file that is not gzip is an error, as
+ * Redshift's COPY fails on it; without it, a gzip file is still read (a local file's name
+ * is its user's, where Redshift would read the compressed bytes as text).
+ */
+function readBytes(path: string, memory?: CopyMemory, gzip = false): Buffer {
   let bytes: Buffer;
   try {
     bytes = memory ? readInto(path, memory) : readFileSync(path);
   } catch (e) {
     throw new Error(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
-  if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
+  const magic = bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+  if (gzip && !magic) {
+    throw new Error(`cannot read ${path}: not gzip, though its name ends in .gz (Redshift's COPY ... GZIP fails on it too); rename it or compress it`);
+  }
+  if (magic) {
     try {
       bytes = gunzipSync(bytes);
     } catch (e) {
@@ -209,11 +220,11 @@ function writeRowsOfUtf8(bytes: Buffer, memory: CopyMemory, at: number): number 
  * The manifest's lines as one binary COPY stream, in the memory's stream buffer (valid until
  * its next stream); null when there are none.
  */
-export function copyStream(manifestUri: string, memory: CopyMemory = new CopyMemory()): ArrayBuffer | null {
+export function copyStream(manifestUri: string, memory: CopyMemory = new CopyMemory(), gzip = false): ArrayBuffer | null {
   const files = manifestFiles(manifestUri);
   let at = BINARY_COPY_HEADER.copy(memory.stream(BINARY_COPY_HEADER.length), 0);
   for (const path of files) {
-    const bytes = readBytes(path, memory);
+    const bytes = readBytes(path, memory, gzip);
     // a file that is not valid UTF-8 is read as text is, invalid sequences replaced (U+FFFD)
     at = writeRowsOfUtf8(isUtf8(bytes) ? bytes : Buffer.from(bytes.toString('utf8'), 'utf8'), memory, at);
   }
@@ -277,7 +288,7 @@ export class PGliteExecutor implements SqlExecutor {
     const copy = COPY.exec(sql);
     if (copy) {
       const started = performance.now();
-      await this.copy(target, copy[1]);
+      await this.copy(target, copy[1], GZIP_OPTION.test(sql));
       this.trace?.(`copy (emulated) from ${copy[1]}`.slice(0, 70), performance.now() - started);
       return [];
     }
@@ -296,8 +307,8 @@ export class PGliteExecutor implements SqlExecutor {
     return rows;
   }
 
-  private async copy(target: Queryable, manifestUri: string): Promise<void> {
-    const stream = copyStream(manifestUri, this.copyMemory);
+  private async copy(target: Queryable, manifestUri: string, gzip: boolean): Promise<void> {
+    const stream = copyStream(manifestUri, this.copyMemory, gzip);
     if (stream === null) return;
     // PGlite (pinned) reads a COPY's /dev/blob through `arrayBuffer()` alone, once per query:
     // handing it the stream's own buffer spares a Blob's copy and PGlite's copy of the Blob

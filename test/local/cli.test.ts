@@ -75,6 +75,15 @@ describe('local CLI', () => {
     expect(() => parseArgs(['--bogus', 'x'])).toThrow(/unknown argument --bogus/);
   });
 
+  it('stops with one error line on a *.gz events file that is not gzip (the COPY reads it as GZIP)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'streamflix-notgz-'));
+    const path = join(dir, 'events.gz');
+    writeFileSync(path, readFileSync(example('events.ndjson')));
+    const r = await run(['--events', path]);
+    expect(r.code).toBe(1);
+    expect(r.err.trim().split('\n').at(-1)).toMatch(new RegExp(`^error: .*cannot read ${path.replace(/[.]/g, '[.]')}: not gzip, though its name ends in [.]gz`));
+  });
+
   it('refuses a second --catalog, --users or --export instead of keeping only the last', async () => {
     for (const flag of ['--catalog', '--users', '--export']) {
       expect(() => parseArgs([flag, 'a', flag, 'b']), flag).toThrow(`${flag} given twice (a, b)`);

@@ -55,6 +55,15 @@ describe('COPY emulation', () => {
     expect(Buffer.from(second as ArrayBuffer).subarray(19).toString('latin1')).toBe('\0\x01\0\0\0\x02ab\0\x01\0\0\0\x02cd\xff\xff');
   });
 
+  it('refuses a file that is not gzip when the COPY says GZIP, as Redshift does, and reads one that is', () => {
+    const plain = join(dir, 'plain.gz');
+    writeFileSync(plain, 'x\n');
+    expect(() => copyStream(manifest(plain), new CopyMemory(), true)).toThrow(/cannot read .*plain\.gz: not gzip, though its name ends in \.gz/);
+    const gz = join(dir, 'real.gz');
+    writeFileSync(gz, gzipSync('x\n'));
+    expect(copyStream(manifest(gz), new CopyMemory(), true)?.byteLength).toBe(19 + 6 + 1 + 2);
+  });
+
   it('gives no stream for files without a non-blank line', () => {
     const blank = join(dir, 'blank.ndjson');
     writeFileSync(blank, '\n\n');
