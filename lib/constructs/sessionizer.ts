@@ -298,6 +298,9 @@ export class Sessionizer extends Construct {
         // Lambda publishes no Invocations point for a period without one.
         treatMissingData: cloudwatch.TreatMissingData.BREACHING,
       });
+    // Created with the schedule, which waits for the schema: on a first deploy the cluster and
+    // the migrations take longer than three periods, and the alarm would mail twice for nothing.
+    this.notRunningAlarm.node.addDependency(this.schedule);
     this.deadLetterAlarm = this.deadLetterQueue
       .metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: cloudwatch.Stats.MAXIMUM })
       .createAlarm(this, 'DeadLetterAlarm', {

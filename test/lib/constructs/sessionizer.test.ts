@@ -246,6 +246,12 @@ describe('alarms', () => {
     });
   });
 
+  it('creates the not-running alarm with the schedule, not during the cluster and migrations before it', () => {
+    const [[, alarm]] = Object.entries(template.findResources('AWS::CloudWatch::Alarm', { Properties: { MetricName: 'Invocations' } }));
+    const [schedule] = Object.keys(template.findResources('AWS::Scheduler::Schedule'));
+    expect(alarm.DependsOn).toContain(schedule);
+  });
+
   it('alarms on messages in the dead-letter queue', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'ApproximateNumberOfMessagesVisible',
