@@ -7,6 +7,7 @@
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { assertGzipWhereNamed } from './pglite-executor';
 import { assertReadable, openLocalWarehouse, type FileLoadOutcome, type LocalFile } from './warehouse';
 import { renderReports } from './report-text';
 
@@ -128,7 +129,7 @@ export async function main(argv: readonly string[], out: (s: string) => void, er
     const files: LocalFile[] = [];
     if (args.catalog) files.push({ kind: 'catalog', path: args.catalog });
     if (args.users) files.push({ kind: 'users', path: args.users });
-    for (const f of files) assertReadable(f.path);
+    for (const f of files) assertReadable(f.path); // before a demo's dataset is generated
     const demo = args.events.length === 0;
     if (demo) {
       generatedDir = mkdtempSync(join(tmpdir(), 'streamflix-demo-'));
@@ -148,9 +149,12 @@ export async function main(argv: readonly string[], out: (s: string) => void, er
       for (const f of ds.eventFiles) files.push({ kind: 'events', path: f });
     } else {
       for (const f of expandEvents(args.events, (m) => err(`${m}\n`))) files.push({ kind: 'events', path: f });
-      // the files found in directories too, before the first load: an unreadable one found
-      // only at its turn stopped the run after earlier loads, with neither summary nor export
-      for (const f of files) assertReadable(f.path);
+    }
+    // every file, those found in directories too, before the first load: one found bad only
+    // at its turn stopped the run after earlier loads, with neither summary nor export
+    for (const f of files) {
+      assertReadable(f.path);
+      assertGzipWhereNamed(f.path);
     }
     const warehouse = await openLocalWarehouse({ progress: (m) => err(`${m}\n`) });
     try {

@@ -49,8 +49,10 @@ export function toPositional(sql: string, params: SqlParams = {}): PositionalSql
 
 const LEADING_COMMENTS = /^(\s*(--[^\n]*(\n|$)|\/\*[\s\S]*?\*\/))*\s*/;
 const COPY = /^\s*copy\s+streamflix\.stg_raw_line\s*\(\s*raw_line\s*\)\s+from\s+'([^']+)'/i;
-/** COPY's GZIP option, among the options after the source and credentials (pipeline/load.ts). */
-const GZIP_OPTION = /\smanifest\s+gzip\b/i;
+/** COPY's GZIP option: a word of the options after the source, quoted texts (credentials) aside. */
+function hasGzipOption(copySql: string, afterSource: number): boolean {
+  return /\bgzip\b/i.test(copySql.slice(afterSource).replace(/'[^']*'/g, "''"));
+}
 /** Redshift's varchar(65535) holds bytes; `truncatecolumns` cuts longer lines. */
 const MAX_LINE_BYTES = 65535;
 
@@ -58,6 +60,26 @@ function pathOf(url: string): string {
   if (url.startsWith('file://')) return fileURLToPath(url);
   if (isAbsolute(url)) return url;
   throw new Error(`local COPY reads file:// URLs or absolute paths only; got ${url}`);
+}
+
+const isGzip = (bytes: Uint8Array): boolean => bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+
+const notGzip = (path: string): Error =>
+  new Error(`cannot read ${path}: not gzip, though its name ends in .gz (Redshift's COPY ... GZIP fails on it too); rename it or compress it`);
+
+/**
+ * Throws for a file whose name ends in .gz and that is not gzip, which its COPY would fail
+ * on: for callers that check a run's files before its first load.
+ */
+export function assertGzipWhereNamed(path: string): void {
+  if (!/\.gz$/i.test(path)) return;
+  const head = Buffer.alloc(2);
+  const fd = openSync(path, 'r');
+  try {
+    if (!isGzip(head.subarray(0, readSync(fd, head, 0, 2, 0)))) throw notGzip(path);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /**
@@ -73,10 +95,8 @@ function readBytes(path: string, memory?: CopyMemory, gzip = false): Buffer {
   } catch (e) {
     throw new Error(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
-  const magic = bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
-  if (gzip && !magic) {
-    throw new Error(`cannot read ${path}: not gzip, though its name ends in .gz (Redshift's COPY ... GZIP fails on it too); rename it or compress it`);
-  }
+  const magic = isGzip(bytes);
+  if (gzip && !magic) throw notGzip(path);
   if (magic) {
     try {
       bytes = gunzipSync(bytes);
@@ -288,7 +308,7 @@ export class PGliteExecutor implements SqlExecutor {
     const copy = COPY.exec(sql);
     if (copy) {
       const started = performance.now();
-      await this.copy(target, copy[1], GZIP_OPTION.test(sql));
+      await this.copy(target, copy[1], hasGzipOption(sql, copy.index + copy[0].length));
       this.trace?.(`copy (emulated) from ${copy[1]}`.slice(0, 70), performance.now() - started);
       return [];
     }

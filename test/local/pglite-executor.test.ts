@@ -97,6 +97,15 @@ describe('COPY emulation', () => {
       return (await rows(w, 'select raw_line from streamflix.stg_raw_line order by line_no')).map((x) => x.raw_line);
     };
 
+    it('takes GZIP from the options only, not from a quoted text such as the role', async () => {
+      const file = join(dir, 'plain-for-options.gz');
+      writeFileSync(file, 'x\n');
+      const copy = (options: string) => `copy streamflix.stg_raw_line (raw_line) from '${manifest(file)}' ${options} delimiter '\\037'`;
+      await w.exec.transaction(['delete from streamflix.stg_raw_line', copy("iam_role 'arn:aws:iam::123456789012:role/gzip' manifest")]);
+      expect((await rows(w, 'select raw_line from streamflix.stg_raw_line')).map((x) => x.raw_line)).toEqual(['x']);
+      await expect(w.exec.transaction([copy("iam_role 'arn:aws:iam::123456789012:role/gzip' manifest gzip")])).rejects.toThrow(/not gzip, though its name ends in \.gz/);
+    });
+
     it('cuts a line over 65,535 bytes at the last whole character within them', async () => {
       const file = join(dir, 'long.ndjson');
       const twoByte = 'a'.repeat(65534) + 'é' + 'tail'; // é would straddle byte 65,535
