@@ -73,7 +73,7 @@ export function exportRow(row: Record<string, unknown>, types: ReadonlyMap<strin
  * cursor a page at a time. The whole table read at once, and its lines joined into one
  * string, stopped at JavaScript's largest string (~512 MiB; `evt_event` passes it at about
  * 1.2M events) and held the table in memory twice. The cursor needs a transaction: `source`
- * is one (which also makes the export one consistent snapshot). Returns the rows written.
+ * is one. Returns the rows written.
  */
 export async function writeRelationNdjson(source: ExportSource, relation: string, path: string, pageRows = EXPORT_PAGE_ROWS): Promise<number> {
   const fd = openSync(path, 'w');

@@ -269,6 +269,8 @@ export async function openLocalWarehouse(options: LocalWarehouseOptions = {}): P
         )
       ).rows.map((r) => r.name);
       await db.transaction(async (tx) => {
+        // one snapshot for every file (at read committed each cursor would take its own)
+        await tx.query('set transaction isolation level repeatable read');
         for (const name of names) await writeRelationNdjson(tx, `streamflix.${name}`, join(dir, `${name}.ndjson`));
       });
       return names;
