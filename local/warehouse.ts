@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import type { Row } from '../pipeline/executor';
-import { DEFAULT_SQL_DIR, manifestFor, maxObjectsPerLoad, pendingObjects, runLoad, type FeedKind, type LoadedObject, type LoadResult } from '../pipeline/load';
+import { CommittedLoadReadError, DEFAULT_SQL_DIR, manifestFor, maxObjectsPerLoad, pendingObjects, runLoad, type FeedKind, type LoadedObject, type LoadResult } from '../pipeline/load';
 import { applyMigrations } from '../pipeline/migrations';
 import { shimStatements } from './adapter';
 import { exportRow, UTC_PARSERS, writeRelationNdjson } from './export';
@@ -243,8 +243,12 @@ export async function openLocalWarehouse(options: LocalWarehouseOptions = {}): P
           result = await runLoad(exec, objects, { copyCredentials: '', loadToken: randomUUID(), sqlDir });
         } catch (e) {
           // a load is one transaction: when it fails, nothing of it is stored and the loads before it are
-          const what = e instanceof TransactionRolledBack ? 'rolled back (earlier loads are kept)' : 'failed';
-          throw new Error(`load of ${objects.map((o) => o.key).join(', ')} ${what}: ${(e as Error).message}`, { cause: e });
+          const what =
+            e instanceof TransactionRolledBack ? 'rolled back (earlier loads are kept)'
+            : e instanceof CommittedLoadReadError ? 'committed, and reading it back failed'
+            : 'failed';
+          const reason = e instanceof CommittedLoadReadError ? (e.cause as Error).message : (e as Error).message;
+          throw new Error(`load of ${objects.map((o) => o.key).join(', ')} ${what}: ${reason}`, { cause: e });
         } finally {
           for (const o of objects) rmSync(o.manifestUri, { force: true });
         }

@@ -33,6 +33,25 @@ export interface LoadOptions {
    * @default the repository's `sql/` beside `pipeline/` (the Lambda passes its bundled copy)
    */
   readonly sqlDir?: string;
+  /**
+   * Runs the reads after the load's transaction has committed (its `etl_batch` row and
+   * objects). The Lambda gives them a budget of their own, within the invocation's reserve:
+   * on the load's deadline a load that committed just before it read back too late and
+   * was taken for one still running, and its counts were never published.
+   * @default the executor of the load
+   */
+  readonly readBack?: SqlExecutor;
+}
+
+/** The load's transaction committed, and reading its result back failed: its objects are loaded. */
+export class CommittedLoadReadError extends Error {
+  constructor(
+    readonly loadToken: string,
+    cause: unknown,
+  ) {
+    super(`load ${loadToken} committed, but reading its etl_batch row back failed: ${(cause as Error).message}`, { cause });
+    this.name = 'CommittedLoadReadError';
+  }
 }
 
 export interface LoadPlan {
@@ -230,18 +249,29 @@ export async function pendingObjects(exec: SqlExecutor, objects: readonly Bronze
   return unique.filter((o) => !loaded.has(o.key));
 }
 
-/** Plans and runs one load in one transaction, then reads its `etl_batch` row back. */
+/**
+ * Plans and runs one load in one transaction, then reads its `etl_batch` row back. A failure
+ * after the commit is a CommittedLoadReadError, so that no caller takes it for the load's.
+ */
 export async function runLoad(exec: SqlExecutor, objects: readonly BronzeObject[], options: LoadOptions): Promise<LoadResult> {
   const plan = planLoad(objects, options);
   await exec.transaction(plan.statements, plan.params);
+  try {
+    return await readLoadBack(options.readBack ?? exec, options.loadToken);
+  } catch (error) {
+    throw new CommittedLoadReadError(options.loadToken, error);
+  }
+}
+
+async function readLoadBack(exec: SqlExecutor, loadToken: string): Promise<LoadResult> {
   const rows = await exec.query(
     `select b.batch_id, b.lines_read, b.events_loaded, b.duplicates, b.quarantined,
             to_char(b.watermark_ts, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as watermark
        from streamflix.etl_batch as b where b.load_token = :load_token`,
-    { load_token: options.loadToken },
+    { load_token: loadToken },
   );
   const row = rows[0];
-  if (!row) throw new Error(`load ${options.loadToken} committed but its etl_batch row is missing`);
+  if (!row) throw new Error(`no etl_batch row has load token ${loadToken}`);
   const landed = await exec.query(
     'select object_key, kind, lines_read, quarantined from streamflix.etl_loaded_object where batch_id = :batch_id order by object_key',
     { batch_id: Number(row.batch_id) },

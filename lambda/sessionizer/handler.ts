@@ -4,6 +4,7 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { Context } from 'aws-lambda';
+import { CommittedLoadReadError } from '../../pipeline/load.js';
 import { realSleep, type ThrottleRetry } from '../shared/backoff.js';
 import { DataApiExecutor } from '../shared/data-api-executor.js';
 import { inFlightStatements } from '../shared/in-flight.js';
@@ -14,6 +15,8 @@ import { METRICS_NAMESPACE } from './telemetry-names.js';
 
 /** Leave this much of the invocation for reading the result back and flushing metrics. */
 const RESERVE_MS = 30_000;
+/** Of the reserve, this much for flushing metrics and the log: the read-back has the rest. */
+const FLUSH_MS = 5_000;
 
 interface Clients {
   readonly config: SessionizerConfig;
@@ -44,21 +47,33 @@ export async function handler(_event: unknown, context: Context): Promise<RunSum
   const { config, redshift, s3, logger, metrics } = clientsFromEnv();
   logger.addContext(context);
   const retry: ThrottleRetry = { maxAttempts: 8, initialDelayMs: 200, maxDelayMs: 10_000, multiplier: 2, sleep: realSleep };
+  const remaining = context.getRemainingTimeInMillis();
   const executor = new DataApiExecutor({
     ...config,
     client: redshift,
     statementName: config.statementName,
     // one deadline for every statement of the run, not a fresh budget per statement
-    deadline: Date.now() + Math.max(1_000, context.getRemainingTimeInMillis() - RESERVE_MS),
+    deadline: Date.now() + Math.max(1_000, remaining - RESERVE_MS),
+  });
+  // a load that commits just before its deadline is still read back, within the reserve
+  const readBack = new DataApiExecutor({
+    ...config,
+    client: redshift,
+    statementName: config.statementName,
+    deadline: Date.now() + Math.max(1_000, remaining - FLUSH_MS),
   });
   try {
     const inFlight = async () =>
       (await inFlightStatements(redshift, config.statementName, retry)).map((s) => s.Id ?? 'unknown');
-    const summary = await runSessionizer({ config, executor, s3, inFlight, newLoadToken: randomUUID });
+    const summary = await runSessionizer({ config, executor, readBack, s3, inFlight, newLoadToken: randomUUID });
     report(summary, metrics, logger, Date.now());
     return summary;
   } catch (error) {
-    logger.error('load failed; nothing was committed and the next run retries it', error as Error);
+    if (error instanceof CommittedLoadReadError) {
+      logger.error('load committed, but its counts could not be read back; the next run finds its objects loaded', error);
+    } else {
+      logger.error('load failed; nothing was committed and the next run retries it', error as Error);
+    }
     throw error;
   } finally {
     metrics.publishStoredMetrics();

@@ -10,6 +10,12 @@ import { currentWatermark, newestLoadedKeys } from './warehouse-state.js';
 export interface RunDeps {
   readonly config: SessionizerConfig;
   readonly executor: SqlExecutor;
+  /**
+   * Reads a committed load back (its counts). On AWS its deadline is the invocation's
+   * reserve, not the load's: see `LoadOptions.readBack`.
+   * @default executor
+   */
+  readonly readBack?: SqlExecutor;
   readonly s3: S3Client;
   /** Ids of loads still running (the lock); on AWS, `inFlightStatements` of the Data API. */
   readonly inFlight: () => Promise<string[]>;
@@ -71,10 +77,12 @@ export async function runSessionizer(deps: RunDeps): Promise<RunSummary> {
       copyCredentials: `iam_role '${config.copyRoleArn}'`,
       loadToken,
       sqlDir: config.sqlDir,
+      readBack: deps.readBack,
     });
     return { status: 'loaded', loadToken, objects: keys, morePending: selection.morePending, result };
   } catch (error) {
-    // Out of time but not failed: the batch runs on and the next run finds it in flight.
+    // Out of time but not failed: the batch runs on and the next run finds it in flight. (A
+    // read after the commit that runs out of time is a CommittedLoadReadError, not this.)
     if (error instanceof StatementTimeoutError) {
       return { status: 'still-running', loadToken, objects: keys, statementId: error.statementId, watermark };
     }

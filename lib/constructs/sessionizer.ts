@@ -263,7 +263,7 @@ export class Sessionizer extends Construct {
     this.errorsAlarm = this.function
       .metricErrors({ period, statistic: cloudwatch.Stats.SUM })
       .createAlarm(this, 'ErrorsAlarm', {
-        alarmDescription: 'A sessionizer run failed; nothing of it was committed and the next run retries it. See docs/sessionizer.md.',
+        alarmDescription: 'A sessionizer run failed: a failed load committed nothing and the next run retries it (its log line says which). See docs/sessionizer.md.',
         threshold: 1,
         evaluationPeriods: 1,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
