@@ -6,6 +6,10 @@ import { pendingMigrations, runningBatches, SCHEMA, submitMigration } from './mi
 /** What the Provider framework expects back from onEvent; passed on to isComplete. */
 export interface OnEventResponse {
   readonly PhysicalResourceId: string;
+  /**
+   * `Pending`: how many migrations were pending (a count: a list of their names would grow
+   * with every file, and CloudFormation refuses a response over 4,096 bytes).
+   */
   readonly Data: { readonly RunToken: string; readonly Pending: string };
 }
 
@@ -34,13 +38,17 @@ export async function onEvent(event: CloudFormationCustomResourceEvent, deps: Mi
         console.warn(JSON.stringify({ message: 'schema not dropped; the stack deletion goes on', error: String(error) }));
       }
     }
-    return { PhysicalResourceId: event.PhysicalResourceId, Data: { RunToken: runToken, Pending: '' } };
+    return { PhysicalResourceId: event.PhysicalResourceId, Data: { RunToken: runToken, Pending: '0' } };
   }
+  // A batch an earlier, timed-out deployment left running goes first: isComplete waits for
+  // it. Asked before what is pending, as isComplete's advance() does: asked after, a batch
+  // that commits between the two reads is neither running nor recorded, and would be
+  // submitted a second time.
+  const running = await runningBatches(deps);
   const pending = await pendingMigrations(deps, true);
   const [first] = pending;
-  // a batch an earlier, timed-out deployment left running goes first: isComplete waits for it
-  if (first && (await runningBatches(deps)).length === 0) await submitMigration(deps, runToken, first);
-  return { PhysicalResourceId: id, Data: { RunToken: runToken, Pending: pending.map((m) => m.name).join(',') } };
+  if (first && running.length === 0) await submitMigration(deps, runToken, first);
+  return { PhysicalResourceId: id, Data: { RunToken: runToken, Pending: String(pending.length) } };
 }
 
 export const handler = (event: CloudFormationCustomResourceEvent, context: Context): Promise<OnEventResponse> =>

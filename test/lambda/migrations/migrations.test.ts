@@ -3,6 +3,7 @@ import {
   BatchExecuteStatementCommand,
   DescribeStatementCommand,
   ExecuteStatementCommand,
+  GetStatementResultCommand,
   RedshiftDataClient,
 } from '@aws-sdk/client-redshift-data';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -141,6 +142,28 @@ describe('a deployment after one that timed out', () => {
     for (let i = 0; i < 50 && !(await isComplete({ ...event('Update'), ...response }, next)).IsComplete; i++);
     const versions = fake.batches.map((b) => b.params.version);
     expect(new Set(versions).size).toBe(versions.length);
+  });
+
+  it('does not submit again a migration the earlier request commits while the next one starts', async () => {
+    const all = readMigrations(sqlDir);
+    const last = all.at(-1)!;
+    for (const m of all) if (m !== last) fake.applied.set(m.version, m.checksum);
+    fake.batches.push({ id: 'old', name: `streamflix-migrate-OLD-${last.version}`, sqls: [], params: {}, status: 'STARTED' });
+    // the earlier request's batch commits right after the new request reads schema_migrations
+    redshift.on(GetStatementResultCommand).callsFake(() => {
+      const records = [...fake.applied].map(([version, checksum]) => [{ stringValue: version }, { stringValue: checksum }]);
+      fake.batches[0]!.status = 'FINISHED';
+      fake.applied.set(last.version, last.checksum);
+      return { ColumnMetadata: [{ name: 'version', typeName: 'varchar' }, { name: 'checksum', typeName: 'bpchar' }], Records: records };
+    });
+    const response = await onEvent(event('Update'), deps());
+    expect(redshift).toHaveReceivedCommandTimes(BatchExecuteStatementCommand, 0);
+    expect(response.Data.Pending).toBe('1');
+  });
+
+  it('answers CloudFormation with the number of pending migrations, not their names (a response holds 4,096 bytes)', async () => {
+    const response = await onEvent(event('Create'), deps());
+    expect(response.Data).toEqual({ RunToken: 'req-create', Pending: String(readMigrations(sqlDir).length) });
   });
 });
 
