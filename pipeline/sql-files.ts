@@ -125,10 +125,14 @@ export function readMigrations(sqlDir: string): Migration[] {
     }
     versioned.push({ ...readSqlFile(join(sqlDir, 'migrations', name), name), version: m[1], repeatable: false });
   }
-  const seen = new Set<string>();
+  // by number, not by name: V1000 comes after V999 (by name it sorts before V101), and
+  // V024 and V0024 are the same version
+  versioned.sort((a, b) => Number(a.version) - Number(b.version));
+  const seen = new Map<number, string>();
   for (const v of versioned) {
-    if (seen.has(v.version)) throw new Error(`sql/migrations: version ${v.version} is used twice (${v.name}); renumber one`);
-    seen.add(v.version);
+    const other = seen.get(Number(v.version));
+    if (other) throw new Error(`sql/migrations: version ${Number(v.version)} is used twice (${other}, ${v.name}); renumber one`);
+    seen.set(Number(v.version), v.name);
   }
   const views: Migration[] = [];
   for (const name of listSql(join(sqlDir, 'views'))) {

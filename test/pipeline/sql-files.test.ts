@@ -47,6 +47,12 @@ describe('readMigrations', () => {
     expect(() => readMigrations(tempSql({ 'migrations/V001__a.sql': 'select 1;', 'migrations/V001__b.sql': 'select 1;' }))).toThrow(/used twice/);
   });
 
+  it('orders migrations by version number, past three digits too, and takes V024 and V0024 for one version', () => {
+    const dir = tempSql({ 'migrations/V1000__d.sql': 'select 1;', 'migrations/V999__c.sql': 'select 1;', 'migrations/V101__b.sql': 'select 1;', 'migrations/V024__a.sql': 'select 1;' });
+    expect(readMigrations(dir).filter((m) => !m.repeatable).map((m) => m.name)).toEqual(['V024__a.sql', 'V101__b.sql', 'V999__c.sql', 'V1000__d.sql']);
+    expect(() => readMigrations(tempSql({ 'migrations/V024__a.sql': 'select 1;', 'migrations/V0024__b.sql': 'select 1;' }))).toThrow(/version 24 is used twice \(V0024__b\.sql, V024__a\.sql\)/);
+  });
+
   it('reads the repository migrations starting with the bootstrap', () => {
     const m = readMigrations(DEFAULT_SQL_DIR);
     expect(m[0].name).toBe('V000__bootstrap.sql');
