@@ -36,11 +36,20 @@ export interface ThrottleRetry extends BackoffPolicy {
   /** Attempts in all, the first included. */
   readonly maxAttempts: number;
   readonly sleep: Sleep;
+  /**
+   * No retry whose wait would end after this time (on `now`): the caller's own end, so
+   * that sustained throttling cannot carry a run past its invocation.
+   * @default none: `maxAttempts` alone bounds the retries
+   */
+  readonly deadline?: number;
+  /** @default Date.now */
+  readonly now?: () => number;
 }
 
 /**
  * Runs `call`, retrying it with capped exponential backoff while it is throttled.
- * Anything else, and the last throttling error, propagates.
+ * Anything else, and the last throttling error, propagates (also the one after which the
+ * next wait would pass the deadline).
  */
 export async function withThrottleRetry<T>(call: () => Promise<T>, retry: ThrottleRetry): Promise<T> {
   for (let attempt = 0; ; attempt += 1) {
@@ -48,7 +57,9 @@ export async function withThrottleRetry<T>(call: () => Promise<T>, retry: Thrott
       return await call();
     } catch (error) {
       if (!isThrottling(error) || attempt + 1 >= retry.maxAttempts) throw error;
-      await retry.sleep(backoffDelay(attempt, retry));
+      const delay = backoffDelay(attempt, retry);
+      if (retry.deadline !== undefined && (retry.now ?? Date.now)() + delay > retry.deadline) throw error;
+      await retry.sleep(delay);
     }
   }
 }

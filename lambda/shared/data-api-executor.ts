@@ -83,13 +83,15 @@ export class DataApiExecutor implements SqlExecutor {
 
   constructor(private readonly options: DataApiExecutorOptions) {
     this.client = options.client;
-    const throttle: ThrottleRetry = { ...DEFAULT_THROTTLE, ...options.throttle, sleep: options.sleep ?? realSleep };
+    const now = options.now ?? Date.now;
+    // the run's deadline bounds the throttling retries too (8 attempts wait 22 s in all)
+    const throttle: ThrottleRetry = { ...DEFAULT_THROTTLE, ...options.throttle, sleep: options.sleep ?? realSleep, deadline: options.deadline, now };
     this.wait = {
       poll: options.poll ?? DEFAULT_POLL,
       throttle,
       timeoutMs: options.timeoutMs ?? 14 * 60_000,
       deadline: options.deadline,
-      now: options.now ?? Date.now,
+      now,
     };
     this.newToken = options.clientToken ?? randomUUID;
   }

@@ -139,6 +139,15 @@ describe('DataApiExecutor.query', () => {
     expect(redshift).toHaveReceivedCommandTimes(ExecuteStatementCommand, 8);
   });
 
+  it('retries throttling no later than the deadline: the last error comes back when the next wait would pass it', async () => {
+    redshift.on(ExecuteStatementCommand).rejects(serviceError('ThrottlingException'));
+    const started = time.now();
+    await expect(executor(undefined, started + 1_000).query('select 1')).rejects.toThrow('ThrottlingException');
+    // waits of 200 and 400 ms fit in the second; the next, 800 ms, would end after it
+    expect(time.delays).toEqual([200, 400]);
+    expect(redshift).toHaveReceivedCommandTimes(ExecuteStatementCommand, 3);
+  });
+
   it('does not retry an error that is not throttling', async () => {
     redshift.on(ExecuteStatementCommand).rejects(serviceError('ValidationException', 'bad sql'));
     await expect(executor().query('select 1')).rejects.toThrow('bad sql');
