@@ -242,7 +242,8 @@ export async function openLocalWarehouse(options: LocalWarehouseOptions = {}): P
         try {
           result = await runLoad(exec, objects, { copyCredentials: '', loadToken: randomUUID(), sqlDir });
         } catch (e) {
-          // a load is one transaction: when it fails, nothing of it is stored and the loads before it are
+          // a load is one transaction: when it fails, nothing of it is stored and the loads before it
+          // are; a read after its commit that fails leaves it stored (CommittedLoadReadError)
           const what =
             e instanceof TransactionRolledBack ? 'rolled back (earlier loads are kept)'
             : e instanceof CommittedLoadReadError ? 'committed, and reading it back failed'
