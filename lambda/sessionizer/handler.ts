@@ -48,20 +48,12 @@ export async function handler(_event: unknown, context: Context): Promise<RunSum
   logger.addContext(context);
   const retry: ThrottleRetry = { maxAttempts: 8, initialDelayMs: 200, maxDelayMs: 10_000, multiplier: 2, sleep: realSleep };
   const remaining = context.getRemainingTimeInMillis();
-  const executor = new DataApiExecutor({
-    ...config,
-    client: redshift,
-    statementName: config.statementName,
-    // one deadline for every statement of the run, not a fresh budget per statement
-    deadline: Date.now() + Math.max(1_000, remaining - RESERVE_MS),
-  });
+  // one deadline for every statement it runs, not a fresh budget per statement
+  const executorLeaving = (leaveMs: number) =>
+    new DataApiExecutor({ ...config, client: redshift, statementName: config.statementName, deadline: Date.now() + Math.max(1_000, remaining - leaveMs) });
+  const executor = executorLeaving(RESERVE_MS);
   // a load that commits just before its deadline is still read back, within the reserve
-  const readBack = new DataApiExecutor({
-    ...config,
-    client: redshift,
-    statementName: config.statementName,
-    deadline: Date.now() + Math.max(1_000, remaining - FLUSH_MS),
-  });
+  const readBack = executorLeaving(FLUSH_MS);
   try {
     const inFlight = async () =>
       (await inFlightStatements(redshift, config.statementName, retry)).map((s) => s.Id ?? 'unknown');
