@@ -96,6 +96,13 @@ const SUPER_TO_VARCHAR = new RegExp(String.raw`${SUBSCRIPTED}::varchar\b`, 'gi')
  */
 const SUPER_SUBSCRIPT = new RegExp(SUBSCRIPTED, 'gi');
 
+/**
+ * `/*+ fence *\/` at the end of a subquery: a planner fence for PostgreSQL (`offset 0`), which
+ * otherwise expands a subquery into every reference to its columns and computes a layer once
+ * per reference. Redshift ignores the comment (an OFFSET is no fence there).
+ */
+const FENCE = /\/\*\+\s*fence\s*\*\//gi;
+
 const LEADING_COMMENTS = /^(\s*(--[^\n]*(\n|$)|\/\*[\s\S]*?\*\/))*\s*/;
 const SORTKEY = /\b(?:compound\s+|interleaved\s+)?sortkey\s*\(([^)]*)\)/i;
 
@@ -109,13 +116,14 @@ const SORTKEY = /\b(?:compound\s+|interleaved\s+)?sortkey\s*\(([^)]*)\)/i;
  *   so a range on the leading column skips the blocks outside it, and appending rows
  *   costs little (a btree here cost a quarter of the evt_event insert).
  * - elsewhere `json_serialize(` becomes `public.sf_json_serialize(` (PostgreSQL's JSON_SERIALIZE
- *   is a different construct), `x['a']['b']::varchar` becomes `x -> 'a' ->> 'b'` and any other
- *   `x['k']` becomes `x -> 'k'`; everything else passes unchanged.
+ *   is a different construct), `x['a']['b']::varchar` becomes `x -> 'a' ->> 'b'`, any other
+ *   `x['k']` becomes `x -> 'k'` and a `/*+ fence *\/` comment becomes `offset 0`; everything
+ *   else passes unchanged.
  */
 export function adaptStatement(statement: string): string[] {
   const sql = statement.replace(LEADING_COMMENTS, '');
   const table = CREATE_TABLE.exec(sql);
-  if (!table) return [renameFunctions(statement)];
+  if (!table) return [renameFunctions(statement).replace(FENCE, 'offset 0')];
   const name = table[2];
   const sortkey = SORTKEY.exec(sql);
   let out = sql

@@ -2,8 +2,10 @@
 -- order of events.md / reference-data.md: the first failing rule gives reason and
 -- detail. Valid lines get their typed fields; nothing is cast before it is checked,
 -- so no line can abort the load. Each layer whose columns are read more than once ends in
--- `offset 0`, a planner fence: the layer is computed once per line instead of being
--- re-expanded into every later reference (a no-op for the result on both engines).
+-- a `/*+ fence */` comment: the local engine's adapter makes it a planner fence (`offset 0`),
+-- so PostgreSQL computes the layer once per line instead of re-expanding it into every later
+-- reference. Redshift ignores the comment (its documentation wants OFFSET positive, and an
+-- OFFSET there is an ordered step of its own, not a fence).
 delete from streamflix.stg_line;
 
 insert into streamflix.stg_line (
@@ -39,7 +41,7 @@ with fresh as (
             select 1 from streamflix.etl_loaded_object as lo
             where lo.object_key = r.source
         )
-    offset 0
+    /*+ fence */
 ),
 
 kinds as (
@@ -85,7 +87,7 @@ kinds as (
         case when is_ca then coalesce(json_typeof(o['maturity_rating']), 'null') end as t_maturity,
         case when is_ca then coalesce(json_typeof(o['production_country']), 'null') end as t_production_country
     from fresh
-    offset 0
+    /*+ fence */
 ),
 
 field as (
@@ -145,7 +147,7 @@ field as (
         case when t_maturity = 'string' then o['maturity_rating']::varchar end as s_maturity,
         case when t_production_country = 'string' then o['production_country']::varchar end as s_production_country
     from kinds
-    offset 0
+    /*+ fence */
 ),
 
 shape as (
@@ -186,7 +188,7 @@ shape as (
         -- characters: 256 bytes at most, the width of bridge_content_genre.genre
         coalesce(a_genres ~ '^[[] *"[^"]{1,64}"( *, *"[^"]{1,64}")* *[]]$', false) as genres_ok
     from field
-    offset 0
+    /*+ fence */
 ),
 
 part as (
@@ -221,7 +223,7 @@ part as (
         case when season_int then cast(cast(n_season as decimal(12, 0)) as bigint) end as season_value,
         case when episode_int then cast(cast(n_episode as decimal(12, 0)) as bigint) end as episode_value
     from shape
-    offset 0
+    /*+ fence */
 ),
 
 clock as (
@@ -236,7 +238,7 @@ clock as (
         ts_zone_hhmm / 100 as ts_zh,
         ts_zone_hhmm % 100 as ts_zm
     from part
-    offset 0
+    /*+ fence */
 ),
 
 calendar as (
@@ -275,7 +277,7 @@ calendar as (
         ts_y - case when ts_m <= 2 then 1 else 0 end as ts_ey,
         coalesce(ts_zsign * (ts_zh * 3600 + ts_zm * 60), 0) as ts_zone_s
     from clock
-    offset 0
+    /*+ fence */
 ),
 
 verdict as (
@@ -359,7 +361,7 @@ verdict as (
                     + ts_frac_us
         end as ts_us
     from calendar
-    offset 0
+    /*+ fence */
 ),
 
 typed as (

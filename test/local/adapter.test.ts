@@ -51,6 +51,13 @@ describe('adaptStatement', () => {
     ]);
   });
 
+  it('turns a fence comment into offset 0, a subquery PostgreSQL computes once', () => {
+    expect(adaptStatement('with a as (select 1 as x from t /*+ fence */) select x from a')).toEqual([
+      'with a as (select 1 as x from t offset 0) select x from a',
+    ]);
+    expect(adaptStatement('select 1 /* not a fence */ from t')).toEqual(['select 1 /* not a fence */ from t']);
+  });
+
   it('leaves other statements unchanged', () => {
     const sql = "update streamflix.t set name = 'encode sortkey' where k = :k";
     expect(adaptStatement(sql)).toEqual([sql]);

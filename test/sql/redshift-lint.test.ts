@@ -15,6 +15,8 @@ const SAMPLES: Record<string, string> = {
   'merge-when-and': 'merge into s.t using s.x on t.id = x.id when matched and x.v > 1 then delete',
   qualify: 'select a from t qualify row_number() over (order by a) = 1',
   truncate: 'truncate streamflix.stg_line',
+  offset: 'with x as (select a from t offset 0) select a from x',
+  'outside-transaction': 'alter table streamflix.dim_user alter column user_id type varchar(256)',
   'materialized-cte': 'with x as materialized (select 1) select * from x',
   'filter-clause': 'select count(*) filter (where a) from t',
   'create-function': 'create function f() returns int as $$ select 1 $$ language sql',
@@ -36,6 +38,11 @@ describe('Redshift lint', () => {
     expect(lint('-- never truncate here\nselect 1')).toEqual([]);
     expect(lint('select substring(raw_line, 1, 10), getdate(), sysdate from streamflix.stg_raw_line')).toEqual([]);
     expect(lint('merge into s.t using s.stg as x on t.id = x.id when matched then update set v = x.v')).toEqual([]);
+    expect(lint('with x as (select a from t /*+ fence */) select a from x')).toEqual([]);
+    expect(lint('alter table streamflix.t alter column c encode zstd')).toEqual([]);
+    for (const sql of ['alter table s.t append from s.u', 'vacuum s.t', 'alter table s.t alter column "c" type varchar(9)']) {
+      expect(lint(sql)).toContain('outside-transaction');
+    }
   });
 
   it.each(sqlFiles().map((f) => [rel(f), f]))('%s uses nothing Redshift lacks', (_name, file) => {

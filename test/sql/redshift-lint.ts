@@ -25,6 +25,17 @@ export const RULES: readonly LintRule[] = [
   { id: 'merge-when-and', why: 'MERGE allows no extra conditions on WHEN', pattern: /\bwhen\s+(not\s+)?matched\s+and\b/i },
   { id: 'qualify', why: 'no QUALIFY: filter a window in an outer query', pattern: /\bqualify\b/i },
   { id: 'truncate', why: 'TRUNCATE commits the transaction on Redshift: use DELETE', pattern: /\btruncate\b/i },
+  {
+    id: 'offset',
+    why: 'no OFFSET: Redshift wants it positive and runs it as a step of its own; a planner fence for the local engine is a /*+ fence */ comment',
+    pattern: /\boffset\b/i,
+  },
+  {
+    // A migration runs as one transaction (BatchExecuteStatement); these refuse to run in one.
+    id: 'outside-transaction',
+    why: 'ALTER COLUMN … TYPE, ALTER TABLE APPEND and VACUUM cannot run in a transaction block on Redshift: add a column, copy, drop, rename',
+    pattern: /\balter\s+column\s+[a-z0-9_"]+\s+type\b|\bappend\s+from\b|\bvacuum\b/i,
+  },
   { id: 'materialized-cte', why: 'no MATERIALIZED CTE hint on Redshift', pattern: /\bas\s+(not\s+)?materialized\s*\(/i },
   { id: 'filter-clause', why: 'no aggregate FILTER (WHERE …): use CASE', pattern: /\bfilter\s*\(\s*where\b/i },
   { id: 'create-function', why: 'no user-defined functions needed (and plpgsql differs)', pattern: /\bcreate\s+(or\s+replace\s+)?function\b/i },
