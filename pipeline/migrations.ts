@@ -2,8 +2,11 @@
  * Planning and applying schema migrations, recorded in `streamflix.schema_migrations`.
  * Used by the local run and by the deploy-time custom resource (with its own executor).
  */
-import type { SqlExecutor } from './executor';
-import { readMigrations, type Migration } from './sql-files';
+import type { SqlExecutor, SqlParams } from './executor';
+import { readMigrations, viewReaders, type Migration } from './sql-files';
+
+/** The version prefix of repeatable migrations (the report views). */
+const REPEATABLE_PREFIX = 'R__';
 
 /** What `schema_migrations` holds about one applied migration. */
 export interface AppliedMigration {
@@ -52,26 +55,56 @@ export function bootstrapStatements(sqlDir: string): readonly string[] {
   return first.statements;
 }
 
-/** The statements recording one migration; run in the migration's own transaction. */
-export function recordStatements(): readonly string[] {
-  return [
+/** A migration's record in `schema_migrations`, run in the migration's own transaction. */
+export interface MigrationRecord {
+  readonly statements: readonly string[];
+  readonly params: SqlParams;
+}
+
+/**
+ * The statements recording one migration, and what its application leaves to apply again.
+ * A view file drops its view `cascade` and creates it (Redshift replaces a view only by one
+ * with identical columns), which drops the views reading it: their records go, so they are
+ * created again after it. A versioned migration may drop or change what any view reads:
+ * every view's record goes, so all of them are created again after it. Both are decided in
+ * the migration's own transaction, so a deployment that stops in between resumes from
+ * `schema_migrations` alone.
+ */
+export function recordStatements(m: Migration, available: readonly Migration[]): MigrationRecord {
+  const statements = [
     'delete from streamflix.schema_migrations where version = :version',
     'insert into streamflix.schema_migrations (version, name, checksum, applied_at) values (:version, :name, :checksum, getdate())',
   ];
+  const params: Record<string, string> = { version: m.version, name: m.name, checksum: m.checksum };
+  if (!m.repeatable) {
+    statements.push(`delete from streamflix.schema_migrations where left(version, 3) = '${REPEATABLE_PREFIX}'`);
+  } else {
+    const readers = viewReaders(m, available);
+    if (readers.length > 0) {
+      readers.forEach((r, i) => (params[`reader_${i + 1}`] = r.version));
+      statements.push(`delete from streamflix.schema_migrations where version in (${readers.map((_, i) => `:reader_${i + 1}`).join(', ')})`);
+    }
+  }
+  return { statements, params };
 }
 
-/** Applies what `planMigrations` returns, each migration with its record in one transaction. */
+/**
+ * Applies what `planMigrations` returns, each migration with its record in one transaction,
+ * planning again after each one (an application can leave views to create again).
+ */
 export async function applyMigrations(exec: SqlExecutor, sqlDir: string): Promise<{ applied: string[] }> {
   for (const stmt of bootstrapStatements(sqlDir)) await exec.query(stmt);
-  const rows = await exec.query('select version, checksum from streamflix.schema_migrations');
-  const applied = rows.map((r) => ({ version: String(r.version), checksum: String(r.checksum) }));
-  const plan = planMigrations(readMigrations(sqlDir), applied);
-  for (const m of plan) {
-    await exec.transaction([...m.statements, ...recordStatements()], {
-      version: m.version,
-      name: m.name,
-      checksum: m.checksum,
-    });
+  const available = readMigrations(sqlDir);
+  const applied: string[] = [];
+  for (;;) {
+    const rows = await exec.query('select version, checksum from streamflix.schema_migrations');
+    const [next] = planMigrations(
+      available,
+      rows.map((r) => ({ version: String(r.version), checksum: String(r.checksum) })),
+    );
+    if (!next) return { applied };
+    const record = recordStatements(next, available);
+    await exec.transaction([...next.statements, ...record.statements], record.params);
+    applied.push(next.name);
   }
-  return { applied: plan.map((m) => m.name) };
 }

@@ -143,6 +143,31 @@ export function readMigrations(sqlDir: string): Migration[] {
   return [...versioned, ...orderViews(views)];
 }
 
+/** Whether a view's text reads another view (`streamflix.<name>`), its own drop aside. */
+function reads(view: Migration, other: string): boolean {
+  return other !== view.version.slice(3) && new RegExp(`streamflix\\.${other}\\b`).test(view.statements.join('\n'));
+}
+
+/**
+ * The views that read `view`, directly or through other views, in apply order: dropping it
+ * (`drop view … cascade`) drops them too, so they must be created again after it.
+ */
+export function viewReaders(view: Migration, available: readonly Migration[]): Migration[] {
+  const views = available.filter((m) => m.repeatable);
+  const found = new Set<string>([view.version]);
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const v of views) {
+      if (!found.has(v.version) && [...found].some((f) => reads(v, f.slice(3)))) {
+        found.add(v.version);
+        grew = true;
+      }
+    }
+  }
+  return views.filter((v) => v.version !== view.version && found.has(v.version));
+}
+
 /** Topological order of the views by the `streamflix.rpt_*` names their text reads. */
 function orderViews(views: Migration[]): Migration[] {
   const byName = new Map(views.map((v) => [v.version.slice(3), v]));
@@ -153,9 +178,8 @@ function orderViews(views: Migration[]): Migration[] {
     if (path.includes(name)) throw new Error(`sql/views: circular view dependency ${[...path, name].join(' -> ')}`);
     const view = byName.get(name);
     if (!view) return;
-    const body = view.statements.join('\n');
     for (const other of byName.keys()) {
-      if (other !== name && new RegExp(`streamflix\\.${other}\\b`).test(body)) visit(other, [...path, name]);
+      if (reads(view, other)) visit(other, [...path, name]);
     }
     done.add(name);
     out.push(view);

@@ -61,18 +61,17 @@ export async function pendingMigrations(deps: MigrateDeps, bootstrap: boolean): 
 
 /** Submits one migration and its schema_migrations record as one transaction. */
 export async function submitMigration(deps: MigrateDeps, runToken: string, m: Migration): Promise<string> {
-  const record = recordStatements();
-  if (m.statements.length + record.length > MAX_BATCH_STATEMENTS) {
+  const record = recordStatements(m, readMigrations(deps.sqlDir));
+  if (m.statements.length + record.statements.length > MAX_BATCH_STATEMENTS) {
     throw new MigrationFailedError(
       `${m.name} has ${m.statements.length} statements; a migration runs as one Data API transaction of at most ` +
-        `${MAX_BATCH_STATEMENTS - record.length} statements (plus its record). Split it into several files.`,
+        `${MAX_BATCH_STATEMENTS - record.statements.length} statements (plus its record). Split it into several files.`,
     );
   }
-  return deps.executor.submitTransaction(
-    [...m.statements, ...record],
-    { version: m.version, name: m.name, checksum: m.checksum },
-    { statementName: batchName(runToken, m), clientToken: batchToken(runToken, m) },
-  );
+  return deps.executor.submitTransaction([...m.statements, ...record.statements], record.params, {
+    statementName: batchName(runToken, m),
+    clientToken: batchToken(runToken, m),
+  });
 }
 
 async function runStatements(deps: MigrateDeps, runToken: string): Promise<StatementData[]> {

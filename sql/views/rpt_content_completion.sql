@@ -1,5 +1,7 @@
 -- Question 3: completion rate per item over closed sessions only.
-create or replace view streamflix.rpt_content_completion as
+drop view if exists streamflix.rpt_content_completion cascade;
+
+create view streamflix.rpt_content_completion as
 select
     c.content_id,
     c.title,

@@ -1,6 +1,8 @@
 -- Question 2: watch time per local hour of the session start, weekdays against
 -- weekends, ranked within each day type (ties share a rank).
-create or replace view streamflix.rpt_peak_viewing_hours as
+drop view if exists streamflix.rpt_peak_viewing_hours cascade;
+
+create view streamflix.rpt_peak_viewing_hours as
 with hourly as (
     select
         case when d.is_weekend then 'weekend' else 'weekday' end as day_type,

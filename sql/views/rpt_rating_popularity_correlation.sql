@@ -1,7 +1,9 @@
 -- Question 5: Pearson's r from sums (Redshift has no CORR), centred on the means for
 -- precision, over items with at least one rating and one session. Null below three
 -- items or when a variance is zero (tested exactly: min = max).
-create or replace view streamflix.rpt_rating_popularity_correlation as
+drop view if exists streamflix.rpt_rating_popularity_correlation cascade;
+
+create view streamflix.rpt_rating_popularity_correlation as
 with item as (
     select
         avg_rating as x,

@@ -1,6 +1,8 @@
 -- Question 5: per item, each user's latest rating (by rated_at, then event id) and its
 -- popularity (distinct viewers, sessions, watch time over all sessions).
-create or replace view streamflix.rpt_rating_vs_popularity as
+drop view if exists streamflix.rpt_rating_vs_popularity cascade;
+
+create view streamflix.rpt_rating_vs_popularity as
 with latest_rating as (
     select
         r.content_key,

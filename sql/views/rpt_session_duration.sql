@@ -1,5 +1,7 @@
 -- Question 4: average session and watch duration per month, over closed sessions.
-create or replace view streamflix.rpt_session_duration as
+drop view if exists streamflix.rpt_session_duration cascade;
+
+create view streamflix.rpt_session_duration as
 select
     d.month_start,
     count(*) as sessions,

@@ -1,5 +1,7 @@
 -- Question 1: watch time per device type and month.
-create or replace view streamflix.rpt_watch_time_by_device_type as
+drop view if exists streamflix.rpt_watch_time_by_device_type cascade;
+
+create view streamflix.rpt_watch_time_by_device_type as
 select
     d.month_start,
     v.device_type,

@@ -1,6 +1,8 @@
 -- Question 1: watch time per genre and month; a title counts in full in each of its
 -- genres. Items the catalog has not described yet have no genre (null).
-create or replace view streamflix.rpt_watch_time_by_genre as
+drop view if exists streamflix.rpt_watch_time_by_genre cascade;
+
+create view streamflix.rpt_watch_time_by_genre as
 select
     d.month_start,
     g.genre,

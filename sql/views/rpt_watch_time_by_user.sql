@@ -1,5 +1,7 @@
 -- Question 1: watch time per user and local month of the session start; all sessions.
-create or replace view streamflix.rpt_watch_time_by_user as
+drop view if exists streamflix.rpt_watch_time_by_user cascade;
+
+create view streamflix.rpt_watch_time_by_user as
 select
     d.month_start,
     u.user_id,

@@ -51,6 +51,9 @@ class FakeExecutor implements SqlExecutor {
   async transaction(statements: readonly string[], params: SqlParams = {}): Promise<void> {
     this.transactions.push([...statements]);
     this.applied.set(String(params.version), String(params.checksum));
+    if (statements.some((s) => s.includes("left(version, 3) = 'R__'"))) {
+      for (const v of [...this.applied.keys()]) if (v.startsWith('R__')) this.applied.delete(v);
+    }
   }
 }
 
@@ -59,7 +62,7 @@ describe('applyMigrations', () => {
     const exec = new FakeExecutor();
     const first = await applyMigrations(exec, DEFAULT_SQL_DIR);
     expect(first.applied).toEqual(readMigrations(DEFAULT_SQL_DIR).map((x) => x.name));
-    expect(exec.transactions.every((t) => /insert into streamflix\.schema_migrations/.test(t.at(-1)!))).toBe(true);
+    expect(exec.transactions.every((t) => t.some((s) => /^insert into streamflix\.schema_migrations/.test(s)))).toBe(true);
     expect(await applyMigrations(exec, DEFAULT_SQL_DIR)).toEqual({ applied: [] });
   });
 });

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readLoadSteps, readMigrations, splitStatements } from '../../pipeline/sql-files';
+import { readLoadSteps, readMigrations, splitStatements, viewReaders } from '../../pipeline/sql-files';
 import { DEFAULT_SQL_DIR } from '../../pipeline/load';
 
 describe('splitStatements', () => {
@@ -59,6 +59,32 @@ describe('readMigrations', () => {
     expect(m.filter((x) => x.repeatable)).toHaveLength(8);
     const at = (v: string): number => m.findIndex((x) => x.version === v);
     expect(at('R__rpt_rating_vs_popularity')).toBeLessThan(at('R__rpt_rating_popularity_correlation'));
+  });
+});
+
+describe('viewReaders', () => {
+  it('finds the views reading a view, through other views too, in apply order, and no others', () => {
+    const m = readMigrations(
+      tempSql({
+        'views/rpt_base.sql': 'drop view if exists streamflix.rpt_base cascade;\ncreate view streamflix.rpt_base as select 1 as x;',
+        'views/rpt_mid.sql': 'drop view if exists streamflix.rpt_mid cascade;\ncreate view streamflix.rpt_mid as select x from streamflix.rpt_base;',
+        'views/rpt_top.sql': 'drop view if exists streamflix.rpt_top cascade;\ncreate view streamflix.rpt_top as select x from streamflix.rpt_mid;',
+        'views/rpt_other.sql': 'drop view if exists streamflix.rpt_other cascade;\ncreate view streamflix.rpt_other as select 2 as y;',
+      }),
+    );
+    const view = (name: string) => m.find((x) => x.version === `R__${name}`)!;
+    expect(viewReaders(view('rpt_base'), m).map((x) => x.version)).toEqual(['R__rpt_mid', 'R__rpt_top']);
+    expect(viewReaders(view('rpt_top'), m)).toEqual([]);
+    expect(viewReaders(view('rpt_other'), m)).toEqual([]);
+  });
+
+  it('each repository view file drops its own view cascade, then creates it (Redshift replaces a view only by one with the same columns)', () => {
+    for (const v of readMigrations(DEFAULT_SQL_DIR).filter((x) => x.repeatable)) {
+      const name = v.version.slice(3);
+      expect(v.statements).toHaveLength(2);
+      expect(v.statements[0]).toMatch(new RegExp(`^(--[^\\n]*\\n)*drop view if exists streamflix\\.${name} cascade$`));
+      expect(v.statements[1]).toMatch(new RegExp(`^create view streamflix\\.${name} as\\b`));
+    }
   });
 });
 

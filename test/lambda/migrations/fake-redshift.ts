@@ -30,6 +30,18 @@ export class FakeRedshift {
   /** Status given to the next submitted batch, and its sub-statements for a failure. */
   nextBatch: { status: StatusString; subStatements?: SubStatementData[] } = { status: 'FINISHED' };
 
+  /** What a finished batch's bookkeeping statements do to schema_migrations, in their order. */
+  private record(sqls: readonly string[], params: Record<string, unknown>): void {
+    for (const sql of sqls) {
+      if (sql.startsWith('insert into streamflix.schema_migrations')) this.applied.set(params.version as string, params.checksum as string);
+      else if (sql.includes("schema_migrations where left(version, 3) = 'R__'")) {
+        for (const version of [...this.applied.keys()]) if (version.startsWith('R__')) this.applied.delete(version);
+      } else if (/schema_migrations where version in \(/.test(sql)) {
+        for (const name of sql.matchAll(/:([a-z_0-9]+)/g)) this.applied.delete(params[name[1]] as string);
+      }
+    }
+  }
+
   constructor(mock: AwsClientStub<RedshiftDataClient>) {
     mock.on(ExecuteStatementCommand).callsFake((input: { Sql: string }) => {
       this.queries.push(input.Sql);
@@ -60,7 +72,7 @@ export class FakeRedshift {
           subStatements: this.nextBatch.subStatements,
         };
         this.batches.push(batch);
-        if (batch.status === 'FINISHED') this.applied.set(params.version as string, params.checksum as string);
+        if (batch.status === 'FINISHED') this.record(input.Sqls, params);
         return { Id: batch.id };
       },
     );
