@@ -263,10 +263,18 @@ export async function runLoad(exec: SqlExecutor, objects: readonly BronzeObject[
   }
 }
 
+/**
+ * SQL for a timestamp column as `YYYY-MM-DDTHH:MM:SS.sssZ` (null stays null). The T and Z
+ * are concatenated: Redshift documents no quoted text inside a format string.
+ */
+export function isoMillis(column: string): string {
+  return `to_char(${column}, 'YYYY-MM-DD') || 'T' || to_char(${column}, 'HH24:MI:SS.MS') || 'Z'`;
+}
+
 async function readLoadBack(exec: SqlExecutor, loadToken: string): Promise<LoadResult> {
   const rows = await exec.query(
     `select b.batch_id, b.lines_read, b.events_loaded, b.duplicates, b.quarantined,
-            to_char(b.watermark_ts, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as watermark
+            ${isoMillis('b.watermark_ts')} as watermark
        from streamflix.etl_batch as b where b.load_token = :load_token`,
     { load_token: loadToken },
   );

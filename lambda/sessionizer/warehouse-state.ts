@@ -1,5 +1,5 @@
 import type { SqlExecutor } from '../../pipeline/executor.js';
-import type { FeedKind } from '../../pipeline/load.js';
+import { isoMillis, type FeedKind } from '../../pipeline/load.js';
 
 /**
  * The two bookkeeping reads the scheduler needs besides the load itself; both read
@@ -17,7 +17,7 @@ export async function newestLoadedKeys(exec: SqlExecutor): Promise<Partial<Recor
 /** The watermark (latest valid event time loaded), or null before the first event. */
 export async function currentWatermark(exec: SqlExecutor): Promise<Date | null> {
   const rows = await exec.query(
-    `select to_char(max(watermark_ts), 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as watermark from streamflix.etl_batch`,
+    `select ${isoMillis('max(watermark_ts)')} as watermark from streamflix.etl_batch`,
   );
   const text = rows[0]?.watermark;
   return typeof text === 'string' ? new Date(text) : null;
