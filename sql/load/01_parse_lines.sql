@@ -155,13 +155,21 @@ shape as (
         *,
         case when t_os = 'string' then dev['os']::varchar end as s_os,
         case when t_app_version = 'string' then dev['app_version']::varchar end as s_app_version,
-        coalesce(s_event_type in ('play', 'pause', 'resume', 'seek', 'heartbeat', 'stop', 'rate'), false) as known_type,
+        -- Redshift ignores trailing blanks when it compares texts ('play ' = 'play'): a value
+        -- is one of a list only without them, as on PostgreSQL
         coalesce(
-            s_ts ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}([.][0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})$',
+            s_event_type in ('play', 'pause', 'resume', 'seek', 'heartbeat', 'stop', 'rate')
+            and octet_length(rtrim(s_event_type)) = octet_length(s_event_type),
+            false
+        ) as known_type,
+        -- no line feed in a value checked by pattern: Redshift's ^ and $ may match at one too
+        coalesce(
+            strpos(s_ts, chr(10)) = 0
+            and s_ts ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}([.][0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})$',
             false
         ) as ts_shape,
         right(s_ts, 1) = 'Z' as ts_z,
-        coalesce(s_date ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$', false) as date_shape,
+        coalesce(octet_length(s_date) = 10 and s_date ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$', false) as date_shape,
         -- numbers are checked on their JSON text before any cast: plain decimals only.
         -- Nearly every line has an offset and a position: their text is JSON_SERIALIZE of a
         -- JSON number (-?int(.frac)?(e exp)?), so string functions decide what the regular
@@ -270,9 +278,10 @@ calendar as (
             end,
             false
         ) as date_ok,
-        coalesce(s_device_id <> '' and octet_length(s_device_id) <= 64, false) as device_id_ok,
+        -- lengths, not <> '': Redshift takes ' ' for '' (trailing blanks)
+        coalesce(octet_length(s_device_id) between 1 and 64, false) as device_id_ok,
         -- stored lowercased: the limit holds for the stored text
-        coalesce(s_device_type <> '' and octet_length(lower(s_device_type)) <= 64, false) as device_type_ok,
+        coalesce(octet_length(s_device_type) >= 1 and octet_length(lower(s_device_type)) <= 64, false) as device_type_ok,
         -- for the civil-date arithmetic: the year counted from March, the zone in seconds
         ts_y - case when ts_m <= 2 then 1 else 0 end as ts_ey,
         coalesce(ts_zsign * (ts_zh * 3600 + ts_zm * 60), 0) as ts_zone_s
@@ -313,16 +322,26 @@ verdict as (
             when is_us then case
                 when not coalesce(octet_length(s_user_id) between 1 and 64, false) then 'user_id'
                 when not ts_ok then 'updated_at'
-                when not coalesce(s_country ~ '^[A-Z]{2}$', false) then 'country'
+                when not coalesce(octet_length(s_country) = 2 and s_country ~ '^[A-Z]{2}$', false) then 'country'
                 when not coalesce(octet_length(s_plan) between 1 and 256, false) then 'plan'
-                when not coalesce(s_status in ('active', 'paused', 'canceled'), false) then 'subscription_status'
+                when
+                    not coalesce(
+                        s_status in ('active', 'paused', 'canceled') and octet_length(rtrim(s_status)) = octet_length(s_status),
+                        false
+                    )
+                    then 'subscription_status'
                 when t_date <> 'null' and not date_ok then 'signup_date'
                 when t_birth_year <> 'null' and not birth_year_int then 'birth_year'
                 when t_gender <> 'null' and not coalesce(octet_length(s_gender) <= 256, false) then 'gender'
             end
             when is_ca then case
                 when not coalesce(octet_length(s_content_id) between 1 and 64, false) then 'content_id'
-                when not coalesce(s_content_type in ('movie', 'episode'), false) then 'content_type'
+                when
+                    not coalesce(
+                        s_content_type in ('movie', 'episode') and octet_length(rtrim(s_content_type)) = octet_length(s_content_type),
+                        false
+                    )
+                    then 'content_type'
                 when not coalesce(octet_length(s_title) between 1 and 1024, false) then 'title'
                 when not coalesce(duration_value > 0, false) then 'duration_sec'
                 when not genres_ok then 'genres'

@@ -45,6 +45,12 @@ const EVENT_CASES: [string, string, string | null][] = [
   [withField({ event_type: 'rate', rating: 4.5 }), 'invalid_field', 'rating'],
   // the first failing field in the table's order decides
   [withField({ user_id: 7, position_sec: -1 }), 'invalid_field', 'user_id'],
+  // an enumerated value with a trailing blank is not in the list (Redshift would compare it
+  // equal: the SQL checks the blanks itself), and a pattern-checked value holds no line feed
+  // (Redshift's ^ and $ may match at one): both engines agree (docs/decisions.md W19)
+  [withField({ event_type: 'play ' }), 'unknown_event_type', 'event_type'],
+  [withField({ event_ts: 'x\n2026-11-02T20:00:00Z' }), 'invalid_field', 'event_ts'],
+  [withField({ event_ts: '2026-11-02T20:00:00Z\n' }), 'invalid_field', 'event_ts'],
   // white space is ASCII's: a line of other spaces is not blank, whatever the locale thinks
   ['\u00a0', 'malformed_json', null],
   ['\u2003\u2003', 'malformed_json', null],
@@ -89,8 +95,10 @@ describe('quarantine reasons and details (events.md)', () => {
         withField({ event_id: 'h', event_ts: '2024-02-29T23:59:59.123456-14:00', utc_offset_minutes: -840 }),
         withField({ event_id: 'i', event_type: 'rate', rating: 5.0, session_id: undefined, position_sec: undefined }),
         withField({ event_id: 'j', event_type: 'seek', from_position_sec: null, position_sec: 12.5 }),
+        // a blank is a character: Redshift takes ' ' = '', so the SQL checks lengths, not <> ''
+        withField({ event_id: 'k', device: { device_id: ' ', device_type: ' ' } }),
       ]);
-      expect(out.result).toMatchObject({ linesRead: 4, eventsLoaded: 4, quarantined: 0 });
+      expect(out.result).toMatchObject({ linesRead: 5, eventsLoaded: 5, quarantined: 0 });
     } finally {
       await other.close();
     }
@@ -141,12 +149,16 @@ describe('quarantine of reference feeds (reference-data.md)', () => {
         [userSnap('u', 'yesterday', 'basic'), 'invalid_field', 'updated_at'],
         [userSnap('u', '2026-01-01T00:00:00Z', 'basic', { country: 'DEU' }), 'invalid_field', 'country'],
         [userSnap('u', '2026-01-01T00:00:00Z', ''), 'invalid_field', 'plan'],
+        [userSnap('u', '2026-01-01T00:00:00Z', 'basic', { country: 'US\n' }), 'invalid_field', 'country'],
         [userSnap('u', '2026-01-01T00:00:00Z', 'basic', { subscription_status: 'trial' }), 'invalid_field', 'subscription_status'],
+        [userSnap('u', '2026-01-01T00:00:00Z', 'basic', { subscription_status: 'active ' }), 'invalid_field', 'subscription_status'],
         [userSnap('u', '2026-01-01T00:00:00Z', 'basic', { signup_date: '2026-13-01' }), 'invalid_field', 'signup_date'],
+        [userSnap('u', '2026-01-01T00:00:00Z', 'basic', { signup_date: '2026-01-01\n' }), 'invalid_field', 'signup_date'],
         [userSnap('u', '2026-01-01T00:00:00Z', 'basic', { birth_year: 'x' }), 'invalid_field', 'birth_year'],
       ];
       const catalog: [object, string, string | null][] = [
         [{ ...movie('m', 10), content_type: 'show' }, 'invalid_field', 'content_type'],
+        [{ ...movie('m', 10), content_type: 'movie ' }, 'invalid_field', 'content_type'],
         [movie('m', 0), 'invalid_field', 'duration_sec'],
         [movie('m', 10, []), 'invalid_field', 'genres'],
         [{ ...movie('m', 10), content_type: 'episode' }, 'invalid_field', 'series_id'],
