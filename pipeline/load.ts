@@ -161,9 +161,16 @@ export function rejectedLinesStatement(): string {
 /** COPY, the lines it rejected, and the stamp. */
 export const STATEMENTS_PER_OBJECT = 3;
 
-/** Lines just landed by COPY get their object key and feed kind (the parse step parses them). */
+/**
+ * Lines just landed by COPY get their object key, feed kind and the object's position in the
+ * load (the parse step parses them). The position orders a load's objects: Redshift's
+ * IDENTITY values (`line_no`) are not in the order the objects were copied.
+ */
 export function stampStatement(n: number): string {
-  return `update streamflix.stg_raw_line set source = :source_${n}, kind = :kind_${n} where source is null`;
+  return (
+    `update streamflix.stg_raw_line set source = :source_${n}, kind = :kind_${n}, object_no = cast(:object_no_${n} as integer)` +
+    ' where source is null'
+  );
 }
 
 /** Records the load's objects (those not loaded before) in `etl_loaded_object`. */
@@ -208,6 +215,7 @@ export function planLoad(objects: readonly BronzeObject[], options: LoadOptions)
     statements.push(copyStatement(o, options.copyCredentials), rejectedLinesStatement(), stampStatement(i + 1));
     params[`source_${i + 1}`] = o.key;
     params[`kind_${i + 1}`] = o.kind;
+    params[`object_no_${i + 1}`] = String(i + 1);
   });
   for (const step of readLoadSteps(sqlDirOf(options.sqlDir))) statements.push(...step.statements);
   statements.push(registerStatement(unique.length));

@@ -9,7 +9,7 @@
 delete from streamflix.stg_line;
 
 insert into streamflix.stg_line (
-    line_no, source, kind, reason, detail,
+    line_no, object_no, source, kind, reason, detail,
     event_id, event_type, event_ts, event_us, user_id, content_id, device_id, device_type, os, app_version,
     utc_offset_minutes, session_id, position_sec, from_position_sec, rating, local_date_key, local_time_key,
     updated_at, country, plan, subscription_status, signup_date, birth_year, gender,
@@ -20,6 +20,7 @@ with fresh as (
     -- each line is parsed once, here: the later layers read the SUPER value
     select
         r.line_no,
+        r.object_no,
         r.source,
         r.kind,
         r.kind = 'events' as is_ev,
@@ -49,6 +50,7 @@ kinds as (
     -- the device object is taken out once for its own fields
     select
         line_no,
+        object_no,
         source,
         kind,
         is_ev,
@@ -94,6 +96,7 @@ field as (
     -- strings: the value when it is a JSON string, else null; numbers: their JSON text
     select
         line_no,
+        object_no,
         source,
         kind,
         is_ev,
@@ -405,6 +408,7 @@ localized as (
 
 select
     line_no,
+    object_no,
     source,
     kind,
     reason_code as reason,

@@ -1,4 +1,6 @@
--- Type 1 content: the load's catalog lines (the last line per content_id wins) replace
+-- Type 1 content: per content_id the load's last catalog line (of the load's last object
+-- naming it, then that object's last line; Redshift's line numbers follow no file order,
+-- so there the last of one object's lines is not defined) replaces
 -- the item's attributes in place, keeping its key, so facts pointing at an inferred
 -- member stay correct. Items named first by events get an inferred member. Genres go
 -- to the bridge; the completion flag of facts of described items follows the duration.
@@ -19,7 +21,7 @@ set
 from (
     select
         l.*,
-        row_number() over (partition by l.content_id order by l.line_no desc) as pick
+        row_number() over (partition by l.content_id order by l.object_no desc, l.line_no desc) as pick
     from streamflix.stg_line as l
     where l.kind = 'catalog' and l.reason is null
 ) as c
@@ -34,7 +36,7 @@ insert into streamflix.dim_content (
 with catalog as (
     select
         l.*,
-        row_number() over (partition by l.content_id order by l.line_no desc) as pick
+        row_number() over (partition by l.content_id order by l.object_no desc, l.line_no desc) as pick
     from streamflix.stg_line as l
     where l.kind = 'catalog' and l.reason is null
 ),
@@ -108,7 +110,7 @@ with catalog as (
     select
         l.content_id,
         l.genres,
-        row_number() over (partition by l.content_id order by l.line_no desc) as pick
+        row_number() over (partition by l.content_id order by l.object_no desc, l.line_no desc) as pick
     from streamflix.stg_line as l
     where l.kind = 'catalog' and l.reason is null
 ),

@@ -1,6 +1,10 @@
+import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { manifestFor, planLoad, type BronzeObject } from '../../pipeline/load';
 import type { LocalWarehouse } from '../../local/warehouse';
-import { ev, freshWarehouse, load, movie, rows, userSnap } from './helpers';
+import { ev, freshWarehouse, load, movie, rows, userSnap, writeLines } from './helpers';
 
 const sessionPlan = async (w: LocalWarehouse): Promise<Record<string, unknown>[]> =>
   rows(
@@ -112,6 +116,33 @@ describe('inferred members', () => {
       await load(w, 'events', [ev({ id: 'n', type: 'play', ts: '2026-11-02T20:00:00Z', device: 'd-1', deviceType: 'Mobile' })]);
       await load(w, 'events', [ev({ id: 'o', type: 'play', ts: '2026-11-01T20:00:00Z', session: 's-2', device: 'd-1', deviceType: 'TV' })]);
       expect(await rows(w, 'select device_id, device_type from streamflix.dim_device')).toEqual([{ device_id: 'd-1', device_type: 'mobile' }]);
+    } finally {
+      await w.close();
+    }
+  });
+});
+
+describe('content from two objects of one load', () => {
+  it('is the later object\'s, even when its lines were numbered first (Redshift numbers them in no file order)', async () => {
+    const w = await freshWarehouse();
+    try {
+      const object = (lines: object[]): BronzeObject => {
+        const key = writeLines(lines);
+        writeFileSync(`${key}.manifest`, manifestFor([pathToFileURL(key).href]));
+        return { kind: 'catalog', key, manifestUri: `${key}.manifest` };
+      };
+      const earlier = object([movie('mv-1', 100, ['drama'], 'Old')]);
+      const later = object([movie('mv-1', 120, ['action'], 'New')]);
+      const plan = planLoad([earlier, later], { copyCredentials: '', loadToken: randomUUID() });
+      // the earlier object's lines get the higher numbers, as COPY's IDENTITY may give them
+      const numbered = plan.statements.flatMap((s) =>
+        s.startsWith('copy ') ? [`alter table streamflix.stg_raw_line alter column line_no restart with ${s.includes(earlier.manifestUri) ? 1000 : 1}`, s] : [s],
+      );
+      await w.exec.transaction(numbered, plan.params);
+      expect(await rows(w, 'select title, duration_sec, primary_genre from streamflix.dim_content')).toEqual([
+        { title: 'New', duration_sec: 120, primary_genre: 'action' },
+      ]);
+      expect(await rows(w, 'select genre from streamflix.bridge_content_genre')).toEqual([{ genre: 'action' }]);
     } finally {
       await w.close();
     }
