@@ -64,13 +64,27 @@ describe('adaptStatement', () => {
   });
 });
 
-describe('shims', () => {
-  it('define the Redshift functions the SQL uses', () => {
-    const text = shimStatements().join('\n');
-    for (const f of ['getdate', 'can_json_parse', 'json_parse', 'json_typeof', 'sf_json_serialize', 'json_extract_array_element_text', 'json_array_length']) {
-      expect(text).toContain(`function public.${f}(`);
-    }
-    expect(text).toContain('create cast (jsonb as varchar)');
+describe('shims on PGlite', () => {
+  let db: PGlite;
+  beforeAll(async () => {
+    db = new PGlite();
+    for (const stmt of shimStatements()) await db.exec(stmt);
+  });
+  afterAll(async () => db.close());
+
+  it('compute what the Redshift functions the SQL uses return', async () => {
+    const sql = adaptStatement(
+      `with p as (select json_parse('{"k":"v w","d":{"n":2}}') as o)
+       select json_typeof(json_parse('{"a":[1]}')) as t, json_typeof(o['d']['n']) as s,
+              json_serialize(json_parse('{"a": [1, "b"]}')) as j, o['k']::varchar as v,
+              cast(json_parse('"u"') as varchar) as cast_text,
+              json_extract_array_element_text('["p","q"]', 1) as e, json_array_length('["p","q","r"]') as n,
+              getdate() = (now() at time zone 'UTC')::timestamp as utc_now
+       from p`,
+    )[0];
+    expect((await db.query(sql)).rows[0]).toEqual({
+      t: 'object', s: 'number', j: '{"a": [1, "b"]}', v: 'v w', cast_text: 'u', e: 'q', n: 3, utc_now: true,
+    });
   });
 });
 

@@ -110,12 +110,32 @@ describe('inferred members', () => {
     }
   });
 
-  it('keep devices at the attributes of their latest event, whatever the load order', async () => {
+  const newer = ev({ id: 'n', type: 'play', ts: '2026-11-02T20:00:00Z', device: 'd-1', deviceType: 'Mobile' });
+  const older = ev({ id: 'o', type: 'play', ts: '2026-11-01T20:00:00Z', session: 's-2', device: 'd-1', deviceType: 'TV' });
+  it.each([
+    ['newer first', newer, older],
+    ['older first', older, newer],
+  ])('keep devices at the attributes of their latest event, whatever the load order (%s)', async (_order, first, second) => {
     const w = await freshWarehouse();
     try {
-      await load(w, 'events', [ev({ id: 'n', type: 'play', ts: '2026-11-02T20:00:00Z', device: 'd-1', deviceType: 'Mobile' })]);
-      await load(w, 'events', [ev({ id: 'o', type: 'play', ts: '2026-11-01T20:00:00Z', session: 's-2', device: 'd-1', deviceType: 'TV' })]);
+      await load(w, 'events', [first]);
+      await load(w, 'events', [second]);
       expect(await rows(w, 'select device_id, device_type from streamflix.dim_device')).toEqual([{ device_id: 'd-1', device_type: 'mobile' }]);
+    } finally {
+      await w.close();
+    }
+  });
+
+  it('keep devices at the attributes of the greater event_id when two events share their time', async () => {
+    const w = await freshWarehouse();
+    try {
+      const at = '2026-11-02T20:00:00Z';
+      await load(w, 'events', [ev({ id: 'e-b', type: 'play', ts: at, device: 'd-1', deviceType: 'Console' })]);
+      await load(w, 'events', [ev({ id: 'e-a', type: 'play', ts: at, session: 's-2', device: 'd-1', deviceType: 'TV' })]);
+      await load(w, 'events', [ev({ id: 'e-c', type: 'play', ts: at, session: 's-3', device: 'd-1', deviceType: 'Tablet' })]);
+      expect(await rows(w, 'select device_type, attributes_event_id from streamflix.dim_device')).toEqual([
+        { device_type: 'tablet', attributes_event_id: 'e-c' },
+      ]);
     } finally {
       await w.close();
     }

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -89,9 +89,10 @@ describe('viewReaders', () => {
 });
 
 describe('readLoadSteps', () => {
-  it('returns the load steps in order', () => {
+  it('returns every load step, in order', () => {
     const steps = readLoadSteps(DEFAULT_SQL_DIR);
-    expect(steps[0].name).toBe('00_begin_batch.sql');
-    expect(steps.map((s) => s.name)).toEqual([...steps.map((s) => s.name)].sort());
+    expect(steps.map((s) => s.name)).toEqual(readdirSync(join(DEFAULT_SQL_DIR, 'load')).filter((n) => n.endsWith('.sql')).sort());
+    expect(steps.map((s) => s.name.slice(0, 2))).toEqual(steps.map((_, i) => String(i).padStart(2, '0')));
+    expect(steps.every((s) => s.statements.length > 0)).toBe(true);
   });
 });

@@ -141,7 +141,10 @@ describe('a deployment after one that timed out', () => {
     fake.batches[0]!.status = 'FINISHED';
     fake.applied.set(fake.batches[0]!.params.version as string, fake.batches[0]!.params.checksum as string);
     fake.nextBatch = { status: 'FINISHED' };
-    for (let i = 0; i < 50 && !(await isComplete({ ...event('Update'), ...response }, next)).IsComplete; i++);
+    let complete = false;
+    for (let i = 0; i < 50 && !complete; i++) complete = (await isComplete({ ...event('Update'), ...response }, next)).IsComplete;
+    expect(complete).toBe(true);
+    expect([...fake.applied.keys()].sort()).toEqual(readMigrations(sqlDir).map((m) => m.version).sort());
     const versions = fake.batches.map((b) => b.params.version);
     expect(new Set(versions).size).toBe(versions.length);
   });

@@ -78,17 +78,23 @@ export class FakeWarehouse {
     });
   }
 
-  /** What the committed transaction leaves: the loaded keys, an etl_batch row, the watermark. */
+  /**
+   * What the committed transaction leaves, each only when the batch holds the statement that
+   * writes it: an etl_batch row, the loaded keys (the etl_loaded_object insert), the watermark.
+   */
   private commit(sqls: string[], params: Params): void {
+    if (!sqls.some((s) => /insert into streamflix\.etl_batch\b/.test(s))) return;
     this.batchId += 1;
     const keys: string[] = [];
-    for (let n = 1; params[`source_${n}`] !== undefined; n += 1) {
-      const key = params[`source_${n}`] as string;
-      if (!this.loaded.has(key)) keys.push(key);
-      this.loaded.set(key, params[`kind_${n}`] as string);
+    if (sqls.some((s) => s.startsWith('insert into streamflix.etl_loaded_object'))) {
+      for (let n = 1; params[`source_${n}`] !== undefined; n += 1) {
+        const key = params[`source_${n}`] as string;
+        if (!this.loaded.has(key)) keys.push(key);
+        this.loaded.set(key, params[`kind_${n}`] as string);
+      }
     }
     this.etlBatches.set(params.load_token as string, { batchId: this.batchId, keys });
-    if (sqls.some((s) => s.includes('watermark'))) this.watermark = '2026-11-21T11:00:00.000Z';
+    if (sqls.some((s) => /\bwatermark_ts\s*=/.test(s))) this.watermark = '2026-11-21T11:00:00.000Z';
   }
 
   private answer(sql: string, params: Params): Record<string, unknown>[] {

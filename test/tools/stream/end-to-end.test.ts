@@ -81,7 +81,9 @@ describe('local:stream against a direct load of the same files', () => {
   });
 
   it('gives the same ratings', async () => {
-    expect(await rows(streamed, RATINGS)).toEqual(await rows(direct, RATINGS));
+    const expected = await rows(direct, RATINGS);
+    expect(expected.length).toBeGreaterThan(0);
+    expect(await rows(streamed, RATINGS)).toEqual(expected);
   });
 
   it('quarantines the same lines for the same reasons', async () => {
@@ -91,12 +93,16 @@ describe('local:stream against a direct load of the same files', () => {
   });
 
   it('accounts for every line the same way', async () => {
-    expect(await rows(streamed, TOTALS)).toEqual(await rows(direct, TOTALS));
+    const expected = await rows(direct, TOTALS);
+    expect(Number(JSON.parse(expected[0]).events_loaded)).toBeGreaterThan(0);
+    expect(await rows(streamed, TOTALS)).toEqual(expected);
   });
 
   it('gives the same answers', async () => {
     const sorted = (views: Record<string, Record<string, unknown>[]>): Record<string, string[]> =>
       Object.fromEntries(Object.entries(views).map(([k, v]) => [k, v.map((r) => JSON.stringify(r)).sort()]));
-    expect(sorted(await streamed.reportTables())).toEqual(sorted(await direct.reportTables()));
+    const expected = sorted(await direct.reportTables());
+    for (const [view, lines] of Object.entries(expected)) expect(lines.length, view).toBeGreaterThan(0);
+    expect(sorted(await streamed.reportTables())).toEqual(expected);
   });
 });
