@@ -4,11 +4,12 @@
  * lines were quarantined, 1 with a one-line reason when a file cannot be read or the
  * engine fails, 2 on a usage error.
  */
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { assertGzipWhereNamed } from './pglite-executor';
-import { assertReadable, openLocalWarehouse, type FileLoadOutcome, type LocalFile } from './warehouse';
+import { fileErrorReason } from './file-errors';
+import { assertReadable, assertReadableFile, openLocalWarehouse, type FileLoadOutcome, type LocalFile } from './warehouse';
 import { renderReports } from './report-text';
 
 export interface CliArgs {
@@ -112,6 +113,16 @@ function summary(outcomes: readonly FileLoadOutcome[]): string {
   return lines.join('\n') + '\n';
 }
 
+/** The export directory, created (as `mkdir -p`) and found writable before the first load. */
+function prepareExportDir(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+    accessSync(dir, constants.W_OK);
+  } catch (e) {
+    throw new Error(`cannot write to --export ${dir}: ${fileErrorReason(e)}`);
+  }
+}
+
 export async function main(argv: readonly string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
   let args: CliArgs;
   try {
@@ -129,7 +140,9 @@ export async function main(argv: readonly string[], out: (s: string) => void, er
     const files: LocalFile[] = [];
     if (args.catalog) files.push({ kind: 'catalog', path: args.catalog });
     if (args.users) files.push({ kind: 'users', path: args.users });
-    for (const f of files) assertReadable(f.path); // before a demo's dataset is generated
+    // before a demo's dataset is generated, and before the first load
+    for (const f of files) assertReadableFile(f.path);
+    if (args.exportDir) prepareExportDir(args.exportDir);
     const demo = args.events.length === 0;
     if (demo) {
       generatedDir = mkdtempSync(join(tmpdir(), 'streamflix-demo-'));
@@ -153,7 +166,7 @@ export async function main(argv: readonly string[], out: (s: string) => void, er
     // every file, those found in directories too, before the first load: one found bad only
     // at its turn stopped the run after earlier loads, with neither summary nor export
     for (const f of files) {
-      assertReadable(f.path);
+      assertReadableFile(f.path);
       assertGzipWhereNamed(f.path);
     }
     const warehouse = await openLocalWarehouse({ progress: (m) => err(`${m}\n`) });

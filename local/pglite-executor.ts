@@ -11,6 +11,7 @@ import { gunzipSync } from 'node:zlib';
 import type { PGlite, Transaction } from '@electric-sql/pglite';
 import type { Row, SqlExecutor, SqlParams, SqlValue } from '../pipeline/executor';
 import { paramReferences } from '../pipeline/sql-params';
+import { fileErrorReason } from './file-errors';
 import { adaptStatement } from './adapter';
 
 type Queryable = Pick<PGlite, 'query'> | Transaction;
@@ -93,7 +94,7 @@ function readBytes(path: string, memory?: CopyMemory, gzip = false): Buffer {
   try {
     bytes = memory ? readInto(path, memory) : readFileSync(path);
   } catch (e) {
-    throw new Error(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new Error(`cannot read ${path}: ${fileErrorReason(e)}`);
   }
   const magic = isGzip(bytes);
   if (gzip && !magic) throw notGzip(path);

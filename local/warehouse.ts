@@ -3,7 +3,7 @@
  * files through the same pipeline/load.ts path the Lambda uses.
  */
 import { randomUUID } from 'node:crypto';
-import { accessSync, constants, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -12,6 +12,7 @@ import type { Row } from '../pipeline/executor';
 import { CommittedLoadReadError, DEFAULT_SQL_DIR, manifestFor, maxObjectsPerLoad, pendingObjects, runLoad, type FeedKind, type LoadedObject, type LoadResult } from '../pipeline/load';
 import { applyMigrations } from '../pipeline/migrations';
 import { shimStatements } from './adapter';
+import { fileErrorReason } from './file-errors';
 import { exportRow, UTC_PARSERS, writeRelationNdjson } from './export';
 import { PGliteExecutor, TransactionRolledBack } from './pglite-executor';
 
@@ -187,13 +188,19 @@ export interface LocalWarehouse {
   close(): Promise<void>;
 }
 
-/** Checks that a file can be read, with a one-line reason when it cannot. */
+/** Checks that a file or directory can be read, with a one-line reason when it cannot. */
 export function assertReadable(path: string): void {
   try {
     accessSync(path, constants.R_OK);
   } catch (e) {
-    throw new Error(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new Error(`cannot read ${path}: ${fileErrorReason(e)}`);
   }
+}
+
+/** Checks that a path is a file that can be read (a directory given as a feed file is not). */
+export function assertReadableFile(path: string): void {
+  assertReadable(path);
+  if (statSync(path).isDirectory()) throw new Error(`cannot read ${path}: ${fileErrorReason({ code: 'EISDIR' })}`);
 }
 
 export async function openLocalWarehouse(options: LocalWarehouseOptions = {}): Promise<LocalWarehouse> {

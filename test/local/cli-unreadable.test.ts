@@ -29,7 +29,7 @@ describe('local CLI, a directory with an unreadable file', () => {
     let err = '';
     const code = await main(['--events', dir], (s) => (out += s), (s) => (err += s));
     expect(code).toBe(1);
-    expect(err).toBe(`error: cannot read ${join(dir, 'unreadable.ndjson')}: EACCES\n`);
+    expect(err).toBe(`error: cannot read ${join(dir, 'unreadable.ndjson')}: permission denied (EACCES)\n`);
     expect(out).toBe('');
   });
 });

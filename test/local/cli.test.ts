@@ -66,8 +66,25 @@ describe('local CLI', () => {
   it('fails with a one-line reason and a non-zero exit when a file cannot be read', async () => {
     const r = await run(['--events', '/no/such/file.ndjson']);
     expect(r.code).toBe(1);
-    expect(r.err).toBe('error: cannot read /no/such/file.ndjson: ENOENT\n');
+    expect(r.err).toBe('error: cannot read /no/such/file.ndjson: no such file or directory (ENOENT)\n');
     expect(r.out).toBe('');
+  });
+
+  it('refuses a directory given as --catalog or --users before the first load', async () => {
+    for (const flag of ['--catalog', '--users']) {
+      const dir = mkdtempSync(join(tmpdir(), 'streamflix-feed-dir-'));
+      const r = await run([flag, dir, '--events', example('events.ndjson')]);
+      expect(r, flag).toEqual({ code: 1, out: '', err: `error: cannot read ${dir}: is a directory, not a file (EISDIR)\n` });
+    }
+  });
+
+  it('refuses an --export path it cannot write to before the first load', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'streamflix-export-')), 'a-file');
+    writeFileSync(file, '');
+    for (const [dir, reason] of [[join(file, 'x'), 'a part of the path is not a directory (ENOTDIR)'], [file, 'exists and is not a directory (EEXIST)']]) {
+      const r = await run(['--events', example('events.ndjson'), '--export', dir]);
+      expect(r, dir).toEqual({ code: 1, out: '', err: `error: cannot write to --export ${dir}: ${reason}\n` });
+    }
   });
 
   it('exits 2 on a usage error', async () => {

@@ -71,9 +71,9 @@ describe('COPY emulation', () => {
   });
 
   it('fails with a clear message when a file is missing', () => {
-    expect(() => manifestLines(manifest(join(dir, 'missing.ndjson')))).toThrow(/cannot read .*missing\.ndjson: ENOENT/);
-    expect(() => copyStream(manifest(join(dir, 'missing.ndjson')))).toThrow(/cannot read .*missing\.ndjson: ENOENT/);
-    expect(() => copyStream(manifest(dir))).toThrow(/cannot read .*: EISDIR/);
+    expect(() => manifestLines(manifest(join(dir, 'missing.ndjson')))).toThrow(/cannot read .*missing\.ndjson: no such file or directory \(ENOENT\)/);
+    expect(() => copyStream(manifest(join(dir, 'missing.ndjson')))).toThrow(/cannot read .*missing\.ndjson: no such file or directory \(ENOENT\)/);
+    expect(() => copyStream(manifest(dir))).toThrow(/cannot read .*: is a directory, not a file \(EISDIR\)/);
   });
 
   describe('in PGlite', () => {
