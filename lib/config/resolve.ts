@@ -32,7 +32,10 @@ export function resolveEnvironment(
     region: overrides.region === undefined ? source.region : String(overrides.region),
   };
   const problems = validateEnvironmentConfig(envName, config);
-  if (problems.length > 0) throw new ConfigValidationError(envName, problems);
+  if (problems.length > 0) {
+    const given = (['account', 'region'] as const).filter((k) => overrides[k] !== undefined).map((k) => `-c ${k}=`);
+    throw new ConfigValidationError(envName, problems, ['lib/config/environments.ts', ...given].join(', '));
+  }
   return {
     ...config,
     envName,

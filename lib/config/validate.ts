@@ -8,8 +8,9 @@ import type { EnvName, EnvironmentConfig, RedshiftNodeType } from './types';
 export class ConfigValidationError extends Error {
   public readonly problems: readonly string[];
 
-  constructor(envName: string, problems: readonly string[]) {
-    super(`Invalid configuration for environment '${envName}' (lib/config/environments.ts):\n  - ${problems.join('\n  - ')}`);
+  /** @param source where the values came from, as the message names it */
+  constructor(envName: string, problems: readonly string[], source = 'lib/config/environments.ts') {
+    super(`Invalid configuration for environment '${envName}' (${source}):\n  - ${problems.join('\n  - ')}`);
     this.name = 'ConfigValidationError';
     this.problems = problems;
   }

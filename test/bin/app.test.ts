@@ -53,9 +53,13 @@ describe('bin/app.ts', () => {
     expect(ok.result.stdout.split('\n').filter((l) => l.startsWith('validation plugins'))).toEqual(['validation plugins on (app): ["AwsSolutions"]']);
   });
 
-  it('fails on invalid configuration, saying what to fix', () => {
+  it('fails on invalid configuration, saying what to fix and nothing else', () => {
     const { result } = runApp({ account: 'not-an-account' });
-    expect(result.status).not.toBe(0);
+    expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/account: 'not-an-account' is not an AWS account id; use the 12-digit id/);
+    // the message alone, naming where the value came from: no stack trace, no problems dump
+    const lines = result.stderr.trimEnd().split('\n');
+    expect(lines.every((l) => l.startsWith('Invalid configuration for environment') || l.startsWith('  - '))).toBe(true);
+    expect(lines[0]).toContain('(lib/config/environments.ts, -c account=)');
   });
 });
