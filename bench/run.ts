@@ -14,6 +14,17 @@ const here = dirname(fileURLToPath(import.meta.url));
 quietSdkNodeNotice();
 const all = ['synth', 'lambda', 'local', 'stream'] as const;
 const wanted = process.argv.slice(2);
+const USAGE = `usage: npm run bench [-- ${all.join(' | ')} ...]   (no section: all of them)`;
+if (wanted.includes('--help') || wanted.includes('-h')) {
+  console.log(USAGE);
+  process.exit(0);
+}
+const unknown = wanted.filter((w) => !(all as readonly string[]).includes(w));
+if (unknown.length > 0) {
+  // a misspelt section must not pass for a run that measured nothing
+  console.error(`bench: unknown section ${unknown.join(', ')}\n${USAGE}`);
+  process.exit(2);
+}
 const sections = wanted.length > 0 ? all.filter((s) => wanted.includes(s)) : [...all];
 
 let failed = 0;
