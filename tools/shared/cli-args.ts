@@ -13,9 +13,12 @@ export function intOption(value: string | undefined, name: string, fallback: num
   return n;
 }
 
-export function numberOption(value: string | undefined, name: string): number | undefined {
+export function numberOption(value: string | undefined, name: string, below?: number): number | undefined {
   if (value === undefined) return undefined;
   const n = toNumber(value);
+  if (below !== undefined && !(Number.isFinite(n) && n >= 0 && n < below)) {
+    throw new UsageError(`--${name} must be a number in [0, ${below}), got '${value}'`);
+  }
   if (!Number.isFinite(n) || n < 0) throw new UsageError(`--${name} must be a number ≥ 0, got '${value}'`);
   return n;
 }

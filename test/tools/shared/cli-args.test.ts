@@ -22,4 +22,12 @@ describe('numberOption', () => {
   it.each(['', ' ', 'x', '-0.1', 'Infinity'])('refuses %j instead of reading it as a number', (value) => {
     expect(() => numberOption(value, 'late-rate')).toThrow(`--late-rate must be a number ≥ 0, got '${value}'`);
   });
+
+  it('refuses a number at or past its bound, naming the flag, as a usage error', () => {
+    expect(numberOption('0.49', 'bad-rate', 0.5)).toBe(0.49);
+    for (const value of ['0.5', '0.6', '-1', 'x']) {
+      expect(() => numberOption(value, 'bad-rate', 0.5)).toThrow(UsageError);
+      expect(() => numberOption(value, 'bad-rate', 0.5)).toThrow(`--bad-rate must be a number in [0, 0.5), got '${value}'`);
+    }
+  });
 });
