@@ -40,6 +40,14 @@ function retryable(error: unknown): boolean {
   return ['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE'].includes(e.code ?? '');
 }
 
+/** A failed request's error as a line: its name, the system's code (ECONNREFUSED) and message. */
+function describeError(error: unknown): string {
+  const e = error as { name?: string; code?: string; message?: string };
+  const head = [e.name ?? 'Error', e.code].filter((p) => p !== undefined && p !== '').join(' ');
+  const message = (e.message ?? '').split('\n')[0].slice(0, 200);
+  return message === '' || message === e.code ? head : `${head}: ${message}`;
+}
+
 export async function putRecordsWithRetry(client: KinesisClient, streamName: string, batch: readonly OutRecord[], policy: RetryPolicy = {}): Promise<BatchOutcome> {
   const maxAttempts = policy.maxAttempts ?? 8;
   const base = policy.baseDelayMs ?? 100;
@@ -74,7 +82,7 @@ export async function putRecordsWithRetry(client: KinesisClient, streamName: str
     } catch (error) {
       if (!retryable(error)) throw error;
       failedIndexes = pending.map((_, i) => i);
-      lastErrors = pending.map(() => (error as Error).name);
+      lastErrors = pending.map(() => describeError(error));
     }
     sent += pending.length - failedIndexes.length;
     const remaining = failedIndexes.map((i) => pending[i]!);

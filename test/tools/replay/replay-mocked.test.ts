@@ -85,6 +85,23 @@ describe('replayFiles with a mocked Kinesis', () => {
     expect(await replayFiles({ client, streamName: 'events', files: [path], sleep })).toMatchObject({ sent: 2, retried: 2, failed: 0 });
   });
 
+  it('retries a refused connection, then names its code for the records it gave up on', async () => {
+    const path = await file('refused.ndjson', [event(1)]);
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' });
+    kinesis.on(PutRecordsCommand).rejects(refused);
+    const written: string[] = [];
+    const write = process.stderr.write.bind(process.stderr);
+    process.stderr.write = ((chunk: string) => (written.push(String(chunk)), true)) as typeof process.stderr.write;
+    try {
+      expect(await replayFiles({ client, streamName: 'events', files: [path], sleep, maxAttempts: 3 })).toMatchObject({ sent: 0, retried: 2, failed: 1 });
+    } finally {
+      process.stderr.write = write;
+    }
+    expect(written.filter((l) => l.startsWith('replay: gave up on'))).toEqual([
+      `replay: gave up on ${path}:1: Error ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:9\n`,
+    ]);
+  });
+
   it('stops with the error when the stream cannot be used at all', async () => {
     const path = await file('three.ndjson', [event(1)]);
     kinesis.on(PutRecordsCommand).rejects(Object.assign(new Error('Stream events not found'), { name: 'ResourceNotFoundException' }));
