@@ -3,10 +3,7 @@
  * Used by the local run and by the deploy-time custom resource (with its own executor).
  */
 import type { SqlExecutor, SqlParams } from './executor';
-import { readMigrations, viewReaders, type Migration } from './sql-files';
-
-/** The version prefix of repeatable migrations (the report views). */
-const REPEATABLE_PREFIX = 'R__';
+import { readMigrations, REPEATABLE_PREFIX, viewReaders, type Migration } from './sql-files';
 
 /** What `schema_migrations` holds about one applied migration. */
 export interface AppliedMigration {

@@ -109,6 +109,10 @@ const listSql = (dir: string): string[] =>
     : [];
 
 const VERSIONED = /^V(\d{3,})__([a-z0-9_]+)\.sql$/;
+/** The version prefix of repeatable migrations: a view `rpt_x` is version `R__rpt_x`. */
+export const REPEATABLE_PREFIX = 'R__';
+/** The view a repeatable migration creates (`rpt_x` of `R__rpt_x`). */
+const viewName = (m: Migration): string => m.version.slice(REPEATABLE_PREFIX.length);
 const VIEW = /^(rpt_[a-z0-9_]+)\.sql$/;
 
 /**
@@ -138,14 +142,14 @@ export function readMigrations(sqlDir: string): Migration[] {
   for (const name of listSql(join(sqlDir, 'views'))) {
     const m = VIEW.exec(name);
     if (!m) throw new Error(`sql/views/${name}: a report view file must be named rpt_snake_name.sql; rename it`);
-    views.push({ ...readSqlFile(join(sqlDir, 'views', name), name), version: `R__${m[1]}`, repeatable: true });
+    views.push({ ...readSqlFile(join(sqlDir, 'views', name), name), version: `${REPEATABLE_PREFIX}${m[1]}`, repeatable: true });
   }
   return [...versioned, ...orderViews(views)];
 }
 
 /** Whether a view's text reads another view (`streamflix.<name>`), its own drop aside. */
 function reads(view: Migration, other: string): boolean {
-  return other !== view.version.slice(3) && new RegExp(`streamflix\\.${other}\\b`).test(view.statements.join('\n'));
+  return other !== viewName(view) && new RegExp(`streamflix\\.${other}\\b`).test(view.statements.join('\n'));
 }
 
 /**
@@ -159,7 +163,7 @@ export function viewReaders(view: Migration, available: readonly Migration[]): M
   while (grew) {
     grew = false;
     for (const v of views) {
-      if (!found.has(v.version) && [...found].some((f) => reads(v, f.slice(3)))) {
+      if (!found.has(v.version) && views.some((f) => found.has(f.version) && reads(v, viewName(f)))) {
         found.add(v.version);
         grew = true;
       }
@@ -170,7 +174,7 @@ export function viewReaders(view: Migration, available: readonly Migration[]): M
 
 /** Topological order of the views by the `streamflix.rpt_*` names their text reads. */
 function orderViews(views: Migration[]): Migration[] {
-  const byName = new Map(views.map((v) => [v.version.slice(3), v]));
+  const byName = new Map(views.map((v) => [viewName(v), v]));
   const done = new Set<string>();
   const out: Migration[] = [];
   const visit = (name: string, path: string[]): void => {
