@@ -4,7 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { intOption, numberOption, runCli, UsageError } from '../shared/cli-args';
-import { DEFAULT_START_DATE, generateDataset } from './index';
+import { DEFAULT_START_DATE, generateDataset, RATE_BELOW } from './index';
 
 const USAGE = `usage: npm run generate -- --out DIR [--users 500] [--days 28] [--seed 1] [--start-date ${DEFAULT_START_DATE}]
        [--events N (at most N lines)] [--events-per-file 50000] [--late-rate 0.02]
@@ -35,9 +35,9 @@ runCli(USAGE, async () => {
   if (values.out === undefined) throw new UsageError('--out DIR is required (the directory to write catalog.ndjson, users.ndjson and events/ into)');
   const targetEvents = numberOption(values.events, 'events');
   // the generator's own bounds, said as usage errors naming the flag
-  const lateRate = numberOption(values['late-rate'], 'late-rate', 1);
-  const duplicateRate = numberOption(values['duplicate-rate'], 'duplicate-rate', 1);
-  const badLineRate = numberOption(values['bad-rate'], 'bad-rate', 0.5);
+  const lateRate = numberOption(values['late-rate'], 'late-rate', RATE_BELOW.lateRate);
+  const duplicateRate = numberOption(values['duplicate-rate'], 'duplicate-rate', RATE_BELOW.duplicateRate);
+  const badLineRate = numberOption(values['bad-rate'], 'bad-rate', RATE_BELOW.badLineRate);
   const started = Date.now();
   const result = await generateDataset(values.out, {
     seed: intOption(values.seed, 'seed', 1),

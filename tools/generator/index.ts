@@ -61,6 +61,8 @@ export interface GeneratedDataset {
 
 const DAY = 86_400_000;
 export const DEFAULT_START_DATE = '2026-09-01';
+/** Each rate is a share in [0, bound): the options check and the CLI's flags use these. */
+export const RATE_BELOW = { lateRate: 1, duplicateRate: 1, badLineRate: 0.5 } as const;
 
 function mix(seed: number, stream: number): number {
   return (Math.imul(seed >>> 0, 0x9e3779b1) ^ Math.imul(stream, 0x85ebca6b)) >>> 0;
@@ -84,7 +86,8 @@ function checkOptions(o: GeneratorOptions): void {
   }
   if (o.eventsPerFile !== undefined && (!Number.isInteger(o.eventsPerFile) || o.eventsPerFile < 1)) problems.push('eventsPerFile must be a whole number ≥ 1');
   if (o.targetEvents !== undefined && (!Number.isInteger(o.targetEvents) || o.targetEvents < 1)) problems.push(`targetEvents must be a whole number ≥ 1, e.g. --events 300000; got ${o.targetEvents}`);
-  for (const [name, value, max] of [['lateRate', o.lateRate, 1], ['duplicateRate', o.duplicateRate, 1], ['badLineRate', o.badLineRate, 0.5]] as const) {
+  for (const [name, max] of Object.entries(RATE_BELOW) as [keyof typeof RATE_BELOW, number][]) {
+    const value = o[name];
     if (value !== undefined && !(value >= 0 && value < max)) problems.push(`${name} must be in [0, ${max}), got ${value}`);
   }
   if (problems.length > 0) throw new Error(`generator: ${problems.join('; ')}`);
