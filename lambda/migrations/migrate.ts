@@ -42,8 +42,13 @@ async function appliedMigrations(deps: MigrateDeps) {
 /**
  * What is left to apply. Throws MigrationChecksumError (naming the file) when an
  * applied migration was edited.
+ * @param available the bundle's migrations, when the caller has read them already
  */
-export async function pendingMigrations(deps: MigrateDeps, bootstrap: boolean): Promise<Migration[]> {
+export async function pendingMigrations(
+  deps: MigrateDeps,
+  bootstrap: boolean,
+  available: readonly Migration[] = readMigrations(deps.sqlDir),
+): Promise<Migration[]> {
   if (bootstrap) {
     const statements = bootstrapStatements(deps.sqlDir);
     for (const [i, sql] of statements.entries()) {
@@ -51,17 +56,25 @@ export async function pendingMigrations(deps: MigrateDeps, bootstrap: boolean): 
         await deps.executor.query(sql);
       } catch (error) {
         const reason = error instanceof StatementFailedError ? (error.redshiftError ?? error.status) : (error as Error).message;
-        const file = readMigrations(deps.sqlDir)[0]?.name ?? 'the bootstrap migration';
+        const file = available[0]?.name ?? 'the bootstrap migration';
         throw new MigrationFailedError(`Bootstrap ${file} failed at statement ${i + 1} of the file: ${reason}`);
       }
     }
   }
-  return planMigrations(readMigrations(deps.sqlDir), await appliedMigrations(deps));
+  return planMigrations(available, await appliedMigrations(deps));
 }
 
-/** Submits one migration and its schema_migrations record as one transaction. */
-export async function submitMigration(deps: MigrateDeps, runToken: string, m: Migration): Promise<string> {
-  const record = recordStatements(m, readMigrations(deps.sqlDir));
+/**
+ * Submits one migration and its schema_migrations record as one transaction.
+ * @param available the bundle's migrations, when the caller has read them already
+ */
+export async function submitMigration(
+  deps: MigrateDeps,
+  runToken: string,
+  m: Migration,
+  available: readonly Migration[] = readMigrations(deps.sqlDir),
+): Promise<string> {
+  const record = recordStatements(m, available);
   if (m.statements.length + record.statements.length > MAX_BATCH_STATEMENTS) {
     throw new MigrationFailedError(
       `${m.name} has ${m.statements.length} statements; a migration runs as one Data API transaction of at most ` +
@@ -124,7 +137,9 @@ export type Progress = { readonly done: true } | { readonly done: false; readonl
  */
 export async function advance(deps: MigrateDeps, runToken: string): Promise<Progress> {
   const statements = await runStatements(deps, runToken);
-  const byVersion = new Map(readMigrations(deps.sqlDir).map((m) => [m.version, m]));
+  // the bundle's files, read once per step: they cannot change under a running function
+  const available = readMigrations(deps.sqlDir);
+  const byVersion = new Map(available.map((m) => [m.version, m]));
   const failed = statements.find((s) => s.Status === 'FAILED' || s.Status === 'ABORTED');
   if (failed?.Id) {
     const described = await deps.executor.describe(failed.Id);
@@ -138,8 +153,8 @@ export async function advance(deps: MigrateDeps, runToken: string): Promise<Prog
     statements.find((s) => (IN_FLIGHT_STATUSES as readonly string[]).includes(s.Status ?? '')) ??
     (await runningBatches(deps))[0];
   if (running) return { done: false, running: running.StatementName ?? running.Id ?? 'unknown' };
-  const [next] = await pendingMigrations(deps, false);
+  const [next] = await pendingMigrations(deps, false, available);
   if (!next) return { done: true };
-  await submitMigration(deps, runToken, next);
+  await submitMigration(deps, runToken, next, available);
   return { done: false, running: next.name };
 }

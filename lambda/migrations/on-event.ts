@@ -2,6 +2,7 @@ import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
 import type { MigrationsDeps } from './deps.js';
 import { migrationsDepsFromEnv } from './deps.js';
 import { pendingMigrations, runningBatches, SCHEMA, submitMigration } from './migrate.js';
+import { readMigrations } from '../../pipeline/sql-files.js';
 
 /** What the Provider framework expects back from onEvent; passed on to isComplete. */
 export interface OnEventResponse {
@@ -45,9 +46,10 @@ export async function onEvent(event: CloudFormationCustomResourceEvent, deps: Mi
   // that commits between the two reads is neither running nor recorded, and would be
   // submitted a second time.
   const running = await runningBatches(deps);
-  const pending = await pendingMigrations(deps, true);
+  const available = readMigrations(deps.sqlDir);
+  const pending = await pendingMigrations(deps, true, available);
   const [first] = pending;
-  if (first && running.length === 0) await submitMigration(deps, runToken, first);
+  if (first && running.length === 0) await submitMigration(deps, runToken, first, available);
   return { PhysicalResourceId: id, Data: { RunToken: runToken, Pending: String(pending.length) } };
 }
 
