@@ -2,7 +2,7 @@
 -- same time and attributes adds nothing).
 insert into streamflix.evt_user_snapshot (
     user_id, updated_at, country, plan, subscription_status, signup_date, birth_year, gender, attr_sig,
-    batch_id, line_no
+    batch_id, object_no, line_no
 )
 with snap as (
     select
@@ -26,6 +26,7 @@ select
     s.gender,
     s.attr_sig,
     b.batch_id,
+    s.object_no,
     s.line_no
 from snap as s
 cross join streamflix.etl_batch as b

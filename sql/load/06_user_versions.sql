@@ -19,8 +19,10 @@ with touched as (
 snap as (
     select
         s.*,
+        -- of two snapshots at one instant the later loaded wins: the later batch, then the
+        -- later object of its load (line_no alone does not order objects on Redshift)
         row_number() over (
-            partition by s.user_id, s.updated_at order by s.batch_id desc, s.line_no desc
+            partition by s.user_id, s.updated_at order by s.batch_id desc, s.object_no desc, s.line_no desc
         ) as pick
     from streamflix.evt_user_snapshot as s
     inner join touched as t on s.user_id = t.user_id

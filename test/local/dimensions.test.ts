@@ -169,6 +169,37 @@ describe('content from two objects of one load', () => {
   });
 });
 
+describe('user snapshots at one instant from two objects of one load', () => {
+  it('keep the later object\'s, even when its lines were numbered first', async () => {
+    const w = await freshWarehouse();
+    try {
+      const object = (lines: object[]): BronzeObject => {
+        const key = writeLines(lines);
+        writeFileSync(`${key}.manifest`, manifestFor([pathToFileURL(key).href]));
+        return { kind: 'users', key, manifestUri: `${key}.manifest` };
+      };
+      const at = '2026-03-01T00:00:00Z';
+      const earlier = object([userSnap('u-1', at, 'basic')]);
+      const later = object([userSnap('u-1', at, 'premium')]);
+      const plan = planLoad([earlier, later], { copyCredentials: '', loadToken: randomUUID() });
+      const numbered = plan.statements.flatMap((s) =>
+        s.startsWith('copy ') ? [`alter table streamflix.stg_raw_line alter column line_no restart with ${s.includes(earlier.manifestUri) ? 1000 : 1}`, s] : [s],
+      );
+      await w.exec.transaction(numbered, plan.params);
+      expect(await versions(w)).toEqual([
+        { user_id: 'u-1', plan: 'premium', version_number: 1, valid_from: '2026-03-01', valid_to: null, is_current: true, is_inferred: false },
+      ]);
+      // both snapshots are kept, with their objects' positions
+      expect(await rows(w, 'select plan, object_no from streamflix.evt_user_snapshot order by object_no')).toEqual([
+        { plan: 'basic', object_no: 1 },
+        { plan: 'premium', object_no: 2 },
+      ]);
+    } finally {
+      await w.close();
+    }
+  });
+});
+
 describe('content genres', () => {
   it('replaces an item in place (type 1) and its genres in the bridge', async () => {
     const w = await freshWarehouse();
