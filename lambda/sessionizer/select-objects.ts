@@ -2,6 +2,7 @@ import type { SqlExecutor } from '../../pipeline/executor.js';
 import { FEED_KINDS, pendingObjects, type FeedKind } from '../../pipeline/load.js';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { listBronze, listingStartAfter, type ListedObject } from './bronze-listing.js';
+import { loadedKeysBetween } from './warehouse-state.js';
 
 /** Keys per pendingObjects query: one bind parameter each, kept well inside the Data API's request limits. */
 export const PENDING_CHUNK = 200;
@@ -40,9 +41,14 @@ export async function selectObjects(
     for await (const page of listBronze(s3, bucket, kind, startAfter)) {
       const fresh = page.filter((o) => !seen.has(o.key) && (seen.add(o.key), true));
       if (fresh.length === 0) continue;
-      const sizes = new Map(fresh.map((o) => [o.key, o]));
-      for (let i = 0; i < fresh.length; i += PENDING_CHUNK) {
-        const chunk = fresh.slice(i, i + PENDING_CHUNK).map((o) => ({ kind, key: o.key, manifestUri: '' }));
+      // A page is in key order: one range read sets aside what the look-back lists again.
+      // The rest is asked for key by key, so should Redshift order some key otherwise than
+      // S3 does, the range misses it at the cost of a query, never of a load.
+      const loaded = await loadedKeysBetween(exec, fresh[0].key, fresh[fresh.length - 1].key);
+      const candidates = fresh.filter((o) => !loaded.has(o.key));
+      const sizes = new Map(candidates.map((o) => [o.key, o]));
+      for (let i = 0; i < candidates.length; i += PENDING_CHUNK) {
+        const chunk = candidates.slice(i, i + PENDING_CHUNK).map((o) => ({ kind, key: o.key, manifestUri: '' }));
         for (const { key } of await pendingObjects(exec, chunk)) {
           const object = sizes.get(key) as ListedObject;
           const fits = objects.length < bounds.maxObjects && (objects.length === 0 || bytes + object.size <= bounds.maxBytes);

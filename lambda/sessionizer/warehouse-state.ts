@@ -22,3 +22,16 @@ export async function currentWatermark(exec: SqlExecutor): Promise<Date | null> 
   const text = rows[0]?.watermark;
   return typeof text === 'string' ? new Date(text) : null;
 }
+
+/**
+ * The loaded keys from `first` to `last` (inclusive, in the table's sort order: a range on
+ * its sort key). One read per listing page sets aside the keys of the look-back that are
+ * loaded already, however many days it spans.
+ */
+export async function loadedKeysBetween(exec: SqlExecutor, first: string, last: string): Promise<Set<string>> {
+  const rows = await exec.query(
+    'select object_key from streamflix.etl_loaded_object where object_key >= :first_key and object_key <= :last_key',
+    { first_key: first, last_key: last },
+  );
+  return new Set(rows.map((r) => String(r.object_key)));
+}

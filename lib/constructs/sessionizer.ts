@@ -62,7 +62,9 @@ export interface SessionizerProps {
   readonly freshnessLagThreshold?: Duration;
   /**
    * How far before the newest loaded date partition each listing starts, for objects
-   * that land late in a recent partition; whole days.
+   * that land late in an older partition; whole days. An object older than this when it
+   * lands is never listed: the WarehouseStack derives it from the stream's retention
+   * (`listingLookback` in lib/config), as long as Firehose may still deliver late.
    * @default Duration.days(1)
    */
   readonly listingLookback?: Duration;

@@ -9,6 +9,7 @@ import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct, IDependable } from 'constructs';
 import type { ResolvedEnvironmentConfig } from '../config';
+import { listingLookback } from '../config/listing-lookback';
 import { AccessLogBucket } from '../constructs/access-log-bucket';
 import { CopyRole } from '../constructs/copy-role';
 import { RedshiftCluster } from '../constructs/redshift-cluster';
@@ -148,6 +149,7 @@ export class WarehouseStack extends Stack {
       copyRole: this.copyRole,
       alarmTopic: this.alarmTopic,
       ...this.config.sessionizer,
+      listingLookback: listingLookback(this.config),
     });
     this.alarms.push(...sessionizer.alarms);
     return sessionizer;

@@ -31,6 +31,8 @@ export class FakeWarehouse {
   /** etl_loaded_object: key → kind. */
   readonly loaded = new Map<string, string>();
   watermark: string | null = null;
+  /** Loaded keys a range read leaves out, as a collation that orders them elsewhere would. */
+  readonly outOfRange = new Set<string>();
   /** Status the next batches end in. */
   batchOutcome: { status: StatusString; error?: string; subStatements?: SubStatementData[] } = { status: 'FINISHED' };
   /** Statements already running under some name (ListStatements). */
@@ -102,6 +104,12 @@ export class FakeWarehouse {
       const newest = new Map<string, string>();
       for (const [key, kind] of this.loaded) if (key > (newest.get(kind) ?? '')) newest.set(kind, key);
       return [...newest].map(([kind, newest_key]) => ({ kind, newest_key }));
+    }
+    if (sql.includes('where object_key >= :first_key and object_key <= :last_key')) {
+      const { first_key: first, last_key: last } = params as Record<string, string>;
+      return [...this.loaded.keys()]
+        .filter((key) => key >= first && key <= last && !this.outOfRange.has(key))
+        .map((object_key) => ({ object_key }));
     }
     if (sql.includes('where object_key in')) {
       return Object.values(params)

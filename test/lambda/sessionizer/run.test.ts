@@ -126,9 +126,9 @@ describe('a run with new objects', () => {
       'ListStatements', 'ListStatements', 'ListStatements', // the lock
       'ExecuteStatement', // the watermark, for the freshness metric of every run
       'ExecuteStatement', // newest loaded key per feed
-      'ListObjectsV2', 'ExecuteStatement', // catalog/: list, pendingObjects
-      'ListObjectsV2', 'ExecuteStatement', // users/
-      'ListObjectsV2', 'ExecuteStatement', // events/
+      'ListObjectsV2', 'ExecuteStatement', 'ExecuteStatement', // catalog/: list, the page's loaded range, pendingObjects
+      'ListObjectsV2', 'ExecuteStatement', 'ExecuteStatement', // users/
+      'ListObjectsV2', 'ExecuteStatement', 'ExecuteStatement', // events/
       'PutObject', 'PutObject', 'PutObject', 'PutObject', // one manifest per object
       'BatchExecuteStatement', // the load
       'ExecuteStatement', 'ExecuteStatement', // its etl_batch row and loaded keys
@@ -331,6 +331,36 @@ describe('listing', () => {
     warehouse.loaded.set('events/dt=2026-11-19/old.gz', 'events');
     const summary = await runSessionizer(deps());
     expect(summary).toMatchObject({ objects: ['events/dt=2026-11-20/late.gz'] });
+  });
+
+  it('sets the look-back\'s loaded keys aside with one range read per page, and asks only for the rest by key', async () => {
+    for (const name of ['a', 'b', 'c', 'd']) {
+      bronze.objects.set(`events/dt=2026-11-20/${name}.gz`, 10);
+      warehouse.loaded.set(`events/dt=2026-11-20/${name}.gz`, 'events');
+    }
+    bronze.objects.set('events/dt=2026-11-21/new.gz', 10);
+    const summary = await runSessionizer(deps());
+    expect(summary).toMatchObject({ objects: ['events/dt=2026-11-21/new.gz'] });
+    expect(redshiftMock).toHaveReceivedCommandWith(ExecuteStatementCommand, {
+      Sql: 'select object_key from streamflix.etl_loaded_object where object_key >= :first_key and object_key <= :last_key',
+      Parameters: [
+        { name: 'first_key', value: 'events/dt=2026-11-20/a.gz' },
+        { name: 'last_key', value: 'events/dt=2026-11-21/new.gz' },
+      ],
+    });
+    expect(redshiftMock).toHaveReceivedCommandWith(ExecuteStatementCommand, {
+      Sql: 'select object_key from streamflix.etl_loaded_object where object_key in (:key_1)',
+      Parameters: [{ name: 'key_1', value: 'events/dt=2026-11-21/new.gz' }],
+    });
+  });
+
+  it('does not load again a loaded key the range read misses (a collation that orders it elsewhere)', async () => {
+    bronze.objects.set('events/dt=2026-11-21/a.gz', 10);
+    warehouse.loaded.set('events/dt=2026-11-21/a.gz', 'events');
+    warehouse.outOfRange.add('events/dt=2026-11-21/a.gz');
+    bronze.objects.set('events/dt=2026-11-21/b.gz', 10);
+    const summary = await runSessionizer(deps());
+    expect(summary).toMatchObject({ objects: ['events/dt=2026-11-21/b.gz'] });
   });
 
   it('follows listing pages', async () => {

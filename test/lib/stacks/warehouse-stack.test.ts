@@ -279,6 +279,13 @@ describe('WarehouseStack: the loading pipeline', () => {
     });
   });
 
+  it("lists late Firehose objects as far back as each environment's stream retention reaches", () => {
+    const lookback = (days: string) => ({ Environment: { Variables: Match.objectLike({ LOOKBACK_DAYS: days }) } });
+    dev.hasResourceProperties('AWS::Lambda::Function', lookback('2')); // 24 h
+    staging.hasResourceProperties('AWS::Lambda::Function', lookback('3')); // 48 h
+    prod.hasResourceProperties('AWS::Lambda::Function', lookback('8')); // 7 days
+  });
+
   it('keeps the schema on stack deletion in prod and drops it in dev', () => {
     const dropOnDelete = (value: string) => ({ Environment: { Variables: Match.objectLike({ DROP_SCHEMA_ON_DELETE: value }) } });
     dev.hasResourceProperties('AWS::Lambda::Function', dropOnDelete('true'));
