@@ -35,7 +35,8 @@ export interface SessionizerProps {
   readonly alarmTopic: sns.ITopic;
   /**
    * What must exist before the first load: the schema migrations custom resource.
-   * The schedule is created only after it, so no load runs before the schema exists.
+   * The schedule is created, and every new version of the function deployed, only after
+   * it: no load runs before the schema exists, nor new load SQL before its migrations.
    * @default - no dependency (call `runAfter` instead)
    */
   readonly schemaReady?: IDependable;
@@ -332,8 +333,13 @@ export class Sessionizer extends Construct {
     });
   }
 
-  /** Creates the schedule only after `dependency` (e.g. the schema migrations), so no load runs before it. */
+  /**
+   * Creates the schedule, and deploys each new version of the function (and of the SQL it
+   * bundles), only after `dependency` (e.g. the schema migrations): no load runs before the
+   * schema exists, and no load step runs against a schema its migrations have not reached.
+   */
   public runAfter(dependency: IDependable): void {
     this.schedule.node.addDependency(dependency);
+    this.function.node.addDependency(dependency);
   }
 }

@@ -5,7 +5,9 @@
 -- The table is rebuilt, its rows copied, because every column keeps an explicit ENCODE
 -- (Redshift's ADD COLUMN takes one, the SQL parser the tests run does not) and the file
 -- stays safe to run again. Stored snapshots get 0: each came from an earlier batch, which
--- still orders them, then line_no as before (a second run would set 0 again).
+-- still orders them, then line_no as before (a second run would set 0 again). The default
+-- keeps a load written before this file working while a deployment replaces the function
+-- (it runs after the migrations, so the other way round never happens).
 drop table if exists streamflix.evt_user_snapshot_v026;
 
 create table if not exists streamflix.evt_user_snapshot_v026 (
@@ -20,7 +22,7 @@ create table if not exists streamflix.evt_user_snapshot_v026 (
     attr_sig varchar(1024) not null encode zstd,
     batch_id bigint not null encode az64,
     line_no bigint not null encode az64,
-    object_no integer not null encode az64
+    object_no integer default 0 encode az64 not null
 )
 distkey (user_id)
 compound sortkey (user_id, updated_at);

@@ -12,6 +12,15 @@ const snapshots = (x: LocalWarehouse) =>
   rows(x, "select user_id, plan, to_char(updated_at, 'YYYY-MM-DD') as updated_at, batch_id, line_no, object_no from streamflix.evt_user_snapshot order by user_id, updated_at");
 
 describe('V026, the rebuild of evt_user_snapshot', () => {
+  it('gives object_no a default, so a load step written before V026 still inserts while a deployment replaces the function', async () => {
+    w = await freshWarehouse();
+    await w.db.query(
+      `insert into streamflix.evt_user_snapshot (user_id, updated_at, country, plan, subscription_status, attr_sig, batch_id, line_no)
+       values ('u-1', timestamp '2026-01-01 00:00:00', 'DE', 'basic', 'active', 'x', 1, 1)`,
+    );
+    expect(await rows(w, 'select object_no from streamflix.evt_user_snapshot')).toEqual([{ object_no: 0 }]);
+  });
+
   it('keeps every stored snapshot, and can run again', async () => {
     const first = await freshWarehouse();
     await load(first, 'users', [userSnap('u-1', '2026-01-01T00:00:00Z', 'basic'), userSnap('u-2', '2026-01-02T00:00:00Z', 'standard')]);

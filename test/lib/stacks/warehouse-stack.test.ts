@@ -265,6 +265,14 @@ describe('WarehouseStack: the loading pipeline', () => {
     expect(schedule.DependsOn).toContain(migrationsId);
   });
 
+  it('deploys a new sessionizer function, and the load SQL it bundles, only after the schema migrations', () => {
+    const migrationsId = logicalIdOf(dev, 'Custom::StreamflixSchemaMigrations');
+    const functions = dev.findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: Match.objectLike({ LOOKBACK_DAYS: Match.anyValue() }) } } });
+    const sessionizer = Object.values(functions) as { DependsOn?: string[] }[];
+    expect(sessionizer).toHaveLength(1);
+    expect(sessionizer[0].DependsOn).toContain(migrationsId);
+  });
+
   it('points the sessionizer at this cluster, its secret and its COPY role', () => {
     dev.hasResourceProperties('AWS::Lambda::Function', {
       Environment: {
