@@ -1,8 +1,8 @@
 import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
 import type { MigrationsDeps } from './deps.js';
 import { migrationsDepsFromEnv } from './deps.js';
-import { pendingMigrations, runningBatches, SCHEMA, submitMigration } from './migrate.js';
 import { readMigrations } from '../../pipeline/sql-files.js';
+import { pendingMigrations, runningBatches, SCHEMA, submitMigration } from './migrate.js';
 
 /** What the Provider framework expects back from onEvent; passed on to isComplete. */
 export interface OnEventResponse {

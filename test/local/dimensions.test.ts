@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { manifestFor, planLoad, type BronzeObject } from '../../pipeline/load';
+import { manifestFor, planLoad, type BronzeObject, type FeedKind } from '../../pipeline/load';
 import type { LocalWarehouse } from '../../local/warehouse';
 import { ev, freshWarehouse, load, movie, rows, userSnap, writeLines } from './helpers';
 
@@ -142,23 +142,30 @@ describe('inferred members', () => {
   });
 });
 
+/**
+ * One load of two objects of a feed, the earlier object's lines numbered above the later
+ * one's, as Redshift's COPY may number them (its IDENTITY values follow no file order).
+ */
+async function loadLaterObjectNumberedFirst(w: LocalWarehouse, kind: FeedKind, earlierLines: object[], laterLines: object[]): Promise<void> {
+  const object = (lines: object[]): BronzeObject => {
+    const key = writeLines(lines);
+    writeFileSync(`${key}.manifest`, manifestFor([pathToFileURL(key).href]));
+    return { kind, key, manifestUri: `${key}.manifest` };
+  };
+  const earlier = object(earlierLines);
+  const later = object(laterLines);
+  const plan = planLoad([earlier, later], { copyCredentials: '', loadToken: randomUUID() });
+  const numbered = plan.statements.flatMap((s) =>
+    s.startsWith('copy ') ? [`alter table streamflix.stg_raw_line alter column line_no restart with ${s.includes(earlier.manifestUri) ? 1000 : 1}`, s] : [s],
+  );
+  await w.exec.transaction(numbered, plan.params);
+}
+
 describe('content from two objects of one load', () => {
   it('is the later object\'s, even when its lines were numbered first (Redshift numbers them in no file order)', async () => {
     const w = await freshWarehouse();
     try {
-      const object = (lines: object[]): BronzeObject => {
-        const key = writeLines(lines);
-        writeFileSync(`${key}.manifest`, manifestFor([pathToFileURL(key).href]));
-        return { kind: 'catalog', key, manifestUri: `${key}.manifest` };
-      };
-      const earlier = object([movie('mv-1', 100, ['drama'], 'Old')]);
-      const later = object([movie('mv-1', 120, ['action'], 'New')]);
-      const plan = planLoad([earlier, later], { copyCredentials: '', loadToken: randomUUID() });
-      // the earlier object's lines get the higher numbers, as COPY's IDENTITY may give them
-      const numbered = plan.statements.flatMap((s) =>
-        s.startsWith('copy ') ? [`alter table streamflix.stg_raw_line alter column line_no restart with ${s.includes(earlier.manifestUri) ? 1000 : 1}`, s] : [s],
-      );
-      await w.exec.transaction(numbered, plan.params);
+      await loadLaterObjectNumberedFirst(w, 'catalog', [movie('mv-1', 100, ['drama'], 'Old')], [movie('mv-1', 120, ['action'], 'New')]);
       expect(await rows(w, 'select title, duration_sec, primary_genre from streamflix.dim_content')).toEqual([
         { title: 'New', duration_sec: 120, primary_genre: 'action' },
       ]);
@@ -173,19 +180,8 @@ describe('user snapshots at one instant from two objects of one load', () => {
   it('keep the later object\'s, even when its lines were numbered first', async () => {
     const w = await freshWarehouse();
     try {
-      const object = (lines: object[]): BronzeObject => {
-        const key = writeLines(lines);
-        writeFileSync(`${key}.manifest`, manifestFor([pathToFileURL(key).href]));
-        return { kind: 'users', key, manifestUri: `${key}.manifest` };
-      };
       const at = '2026-03-01T00:00:00Z';
-      const earlier = object([userSnap('u-1', at, 'basic')]);
-      const later = object([userSnap('u-1', at, 'premium')]);
-      const plan = planLoad([earlier, later], { copyCredentials: '', loadToken: randomUUID() });
-      const numbered = plan.statements.flatMap((s) =>
-        s.startsWith('copy ') ? [`alter table streamflix.stg_raw_line alter column line_no restart with ${s.includes(earlier.manifestUri) ? 1000 : 1}`, s] : [s],
-      );
-      await w.exec.transaction(numbered, plan.params);
+      await loadLaterObjectNumberedFirst(w, 'users', [userSnap('u-1', at, 'basic')], [userSnap('u-1', at, 'premium')]);
       expect(await versions(w)).toEqual([
         { user_id: 'u-1', plan: 'premium', version_number: 1, valid_from: '2026-03-01', valid_to: null, is_current: true, is_inferred: false },
       ]);
