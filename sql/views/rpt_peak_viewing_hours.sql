@@ -22,3 +22,7 @@ select
     sessions,
     rank() over (partition by day_type order by watch_seconds desc) as hour_rank
 from hourly;
+
+-- in the catalog, for analysts and BI tools browsing the schema
+comment on view streamflix.rpt_peak_viewing_hours is
+'Question 2: watch time per local hour of the session start, weekday against weekend, over all data. hour_rank 1 is the hour with the most watch time within its day_type; ties share a rank.';

@@ -46,3 +46,7 @@ select
     end as pearson_rating_watch_seconds
 from mean as m
 cross join centred as c;
+
+-- in the catalog, for analysts and BI tools browsing the schema
+comment on view streamflix.rpt_rating_popularity_correlation is
+'Question 5: one row, Pearson''s r between average rating and viewers and between average rating and watch seconds, over items with both a rating and a session; null below three such items or when a variance is zero.';

@@ -47,3 +47,7 @@ from streamflix.dim_content as c
 left join rating as r on c.content_key = r.content_key
 left join popularity as p on c.content_key = p.content_key
 where r.content_key is not null or p.content_key is not null;
+
+-- in the catalog, for analysts and BI tools browsing the schema
+comment on view streamflix.rpt_rating_vs_popularity is
+'Question 5: per content item with a rating or a session, the mean of each user''s latest rating (null without ratings) against its popularity: distinct viewers, sessions and watch seconds.';

@@ -11,3 +11,7 @@ from streamflix.fact_viewing_session as f
 inner join streamflix.dim_date as d on f.start_date_key = d.date_key
 inner join streamflix.dim_device as v on f.device_key = v.device_key
 group by d.month_start, v.device_type;
+
+-- in the catalog, for analysts and BI tools browsing the schema
+comment on view streamflix.rpt_watch_time_by_device_type is
+'Question 1: total watch time per device type and month, over every session, open or closed.';

@@ -47,3 +47,29 @@ describe('report views as migrations', () => {
     expect(await columns(w, 'rpt_session_duration')).toContain('sessions');
   });
 });
+
+describe('report view descriptions', () => {
+  const descriptions = async (x: LocalWarehouse): Promise<Record<string, string | null>> =>
+    Object.fromEntries(
+      (
+        await x.db.query<{ name: string; description: string | null }>(
+          "select c.relname as name, obj_description(c.oid, 'pg_class') as description from pg_class as c where c.relnamespace = 'streamflix'::regnamespace and c.relkind = 'v' order by c.relname",
+        )
+      ).rows.map((r) => [r.name, r.description]),
+    );
+
+  it('are in the catalog for every view, naming its question', async () => {
+    w = await openLocalWarehouse();
+    const found = await descriptions(w);
+    expect(Object.keys(found)).toHaveLength(8);
+    for (const [name, text] of Object.entries(found)) expect(text, name).toMatch(/^Question [1-5]: /);
+  });
+
+  it('come back with a view created again because a view it reads changed', async () => {
+    w = await migratedThenEdited((dir) => {
+      const file = join(dir, 'views/rpt_rating_vs_popularity.sql');
+      writeFileSync(file, readFileSync(file, 'utf8').replace(/\nselect\n(?![\s\S]*\nselect\n)/, '\nselect\n    1 as edition,\n'));
+    });
+    expect((await descriptions(w)).rpt_rating_popularity_correlation).toMatch(/^Question 5: one row/);
+  });
+});

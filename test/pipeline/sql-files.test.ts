@@ -78,12 +78,14 @@ describe('viewReaders', () => {
     expect(viewReaders(view('rpt_other'), m)).toEqual([]);
   });
 
-  it('each repository view file drops its own view cascade, then creates it (Redshift replaces a view only by one with the same columns)', () => {
+  it('each repository view file drops its own view cascade, creates it (Redshift replaces a view only by one with the same columns), then describes it', () => {
     for (const v of readMigrations(DEFAULT_SQL_DIR).filter((x) => x.repeatable)) {
       const name = v.version.slice(3);
-      expect(v.statements).toHaveLength(2);
+      expect(v.statements).toHaveLength(3);
       expect(v.statements[0]).toMatch(new RegExp(`^(--[^\\n]*\\n)*drop view if exists streamflix\\.${name} cascade$`));
       expect(v.statements[1]).toMatch(new RegExp(`^create view streamflix\\.${name} as\\b`));
+      // the drop takes the description along: the file gives it again
+      expect(v.statements[2]).toMatch(new RegExp(`^(--[^\\n]*\\n)*comment on view streamflix\\.${name} is\\n'Question [1-5]: `));
     }
   });
 });
