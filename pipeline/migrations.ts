@@ -74,7 +74,7 @@ export function recordStatements(m: Migration, available: readonly Migration[]):
   ];
   const params: Record<string, string> = { version: m.version, name: m.name, checksum: m.checksum };
   if (!m.repeatable) {
-    statements.push(`delete from streamflix.schema_migrations where left(version, 3) = '${REPEATABLE_PREFIX}'`);
+    statements.push(`delete from streamflix.schema_migrations where left(version, ${REPEATABLE_PREFIX.length}) = '${REPEATABLE_PREFIX}'`);
   } else {
     const readers = viewReaders(m, available);
     if (readers.length > 0) {

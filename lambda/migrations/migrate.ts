@@ -42,13 +42,9 @@ async function appliedMigrations(deps: MigrateDeps) {
 /**
  * What is left to apply. Throws MigrationChecksumError (naming the file) when an
  * applied migration was edited.
- * @param available the bundle's migrations, when the caller has read them already
+ * @param available the bundle's migrations (`readMigrations(deps.sqlDir)`), read once per step
  */
-export async function pendingMigrations(
-  deps: MigrateDeps,
-  bootstrap: boolean,
-  available: readonly Migration[] = readMigrations(deps.sqlDir),
-): Promise<Migration[]> {
+export async function pendingMigrations(deps: MigrateDeps, bootstrap: boolean, available: readonly Migration[]): Promise<Migration[]> {
   if (bootstrap) {
     const statements = bootstrapStatements(deps.sqlDir);
     for (const [i, sql] of statements.entries()) {
@@ -66,14 +62,9 @@ export async function pendingMigrations(
 
 /**
  * Submits one migration and its schema_migrations record as one transaction.
- * @param available the bundle's migrations, when the caller has read them already
+ * @param available the bundle's migrations (`readMigrations(deps.sqlDir)`), read once per step
  */
-export async function submitMigration(
-  deps: MigrateDeps,
-  runToken: string,
-  m: Migration,
-  available: readonly Migration[] = readMigrations(deps.sqlDir),
-): Promise<string> {
+export async function submitMigration(deps: MigrateDeps, runToken: string, m: Migration, available: readonly Migration[]): Promise<string> {
   const record = recordStatements(m, available);
   if (m.statements.length + record.statements.length > MAX_BATCH_STATEMENTS) {
     throw new MigrationFailedError(
