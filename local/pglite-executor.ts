@@ -49,10 +49,11 @@ export function toPositional(sql: string, params: SqlParams = {}): PositionalSql
 }
 
 const LEADING_COMMENTS = /^(\s*(--[^\n]*(\n|$)|\/\*[\s\S]*?\*\/))*\s*/;
-const COPY = /^\s*copy\s+streamflix\.stg_raw_line\s*\(\s*raw_line\s*\)\s+from\s+'([^']+)'/i;
-/** COPY's GZIP option: a word of the options after the source, quoted texts (credentials) aside. */
-function hasGzipOption(copySql: string, afterSource: number): boolean {
-  return /\bgzip\b/i.test(copySql.slice(afterSource).replace(/'[^']*'/g, "''"));
+/** The COPY of lines (`raw_line`), or of a numbered copy's records (`line_no, raw_line`). */
+const COPY = /^\s*copy\s+streamflix\.stg_raw_line\s*\(\s*(line_no\s*,\s*)?raw_line\s*\)\s+from\s+'([^']+)'/i;
+/** Whether a COPY option is among the words after the source, quoted texts (credentials) aside. */
+function hasOption(copySql: string, afterSource: number, option: string): boolean {
+  return new RegExp(`\\b${option}\\b`, 'i').test(copySql.slice(afterSource).replace(/'[^']*'/g, "''"));
 }
 /** Redshift's varchar(65535) holds bytes; `truncatecolumns` cuts longer lines. */
 const MAX_LINE_BYTES = 65535;
@@ -69,18 +70,28 @@ const notGzip = (path: string): Error =>
   new Error(`cannot read ${path}: not gzip, though its name ends in .gz (Redshift's COPY ... GZIP fails on it too); rename it or compress it`);
 
 /**
+ * Whether a file is gzip, by its magic bytes, as the local COPY reads it. Throws for a file
+ * whose name ends in .gz and that is not gzip, which its COPY would fail on.
+ */
+export function isGzipFile(path: string): boolean {
+  const head = Buffer.alloc(2);
+  const fd = openSync(path, 'r');
+  let gzip: boolean;
+  try {
+    gzip = isGzip(head.subarray(0, readSync(fd, head, 0, 2, 0)));
+  } finally {
+    closeSync(fd);
+  }
+  if (!gzip && /\.gz$/i.test(path)) throw notGzip(path);
+  return gzip;
+}
+
+/**
  * Throws for a file whose name ends in .gz and that is not gzip, which its COPY would fail
  * on: for callers that check a run's files before its first load.
  */
 export function assertGzipWhereNamed(path: string): void {
-  if (!/\.gz$/i.test(path)) return;
-  const head = Buffer.alloc(2);
-  const fd = openSync(path, 'r');
-  try {
-    if (!isGzip(head.subarray(0, readSync(fd, head, 0, 2, 0)))) throw notGzip(path);
-  } finally {
-    closeSync(fd);
-  }
+  if (/\.gz$/i.test(path)) isGzipFile(path);
 }
 
 /**
@@ -237,17 +248,68 @@ function writeRowsOfUtf8(bytes: Buffer, memory: CopyMemory, at: number): number 
   return at;
 }
 
+const NUMBERED_ROW_HEAD = 2 + 4 + 8 + 4; // field count, line_no's length and value, raw_line's length
+
+/**
+ * Writes a numbered copy's CSV records (`<line_no>,"<line, quotes doubled>"`, one per line, as
+ * `numberedCopy` writes them) as rows of (line_no, raw_line), the line treated as
+ * `writeRowsOfUtf8` treats it. Redshift's CSV reader would reject a record of another shape;
+ * this copy is ours, so one is an error naming its byte. Returns the offset after the last row.
+ */
+function writeNumberedRows(bytes: Buffer, path: string, memory: CopyMemory, at: number): number {
+  let records = 0;
+  for (let i = bytes.indexOf(0x0a); i !== -1; i = bytes.indexOf(0x0a, i + 1)) records += 1;
+  const out = memory.stream(at + bytes.length + NUMBERED_ROW_HEAD * (records + 1));
+  const malformed = (byte: number): Error => new Error(`numbered copy ${path}: not a record of line_no and quoted line at byte ${byte}`);
+  for (let start = 0; start < bytes.length; ) {
+    const comma = bytes.indexOf(0x2c, start);
+    const digits = comma === -1 ? '' : bytes.toString('latin1', start, comma);
+    if (!/^[0-9]{1,16}$/.test(digits) || bytes[comma + 1] !== 0x22) throw malformed(start);
+    const row = at;
+    at += NUMBERED_ROW_HEAD;
+    let end = comma + 2; // the closing quote: a quote not doubled
+    for (;;) {
+      const quote = bytes.indexOf(0x22, end);
+      if (quote === -1) throw malformed(start);
+      if (bytes[quote + 1] !== 0x22) {
+        at += bytes.copy(out, at, end, quote);
+        end = quote + 1;
+        break;
+      }
+      at += bytes.copy(out, at, end, quote + 1);
+      end = quote + 2;
+    }
+    if (end < bytes.length && bytes[end] !== 0x0a) throw malformed(end);
+    let len = at - row - NUMBERED_ROW_HEAD;
+    if (len > MAX_LINE_BYTES) {
+      len = MAX_LINE_BYTES;
+      while (len > 0 && (out[row + NUMBERED_ROW_HEAD + len] & 0xc0) === 0x80) len -= 1; // not inside a character
+    }
+    const line = out.subarray(row + NUMBERED_ROW_HEAD, row + NUMBERED_ROW_HEAD + len);
+    for (let i = line.indexOf(0); i !== -1; i = line.indexOf(0, i + 1)) line[i] = 0x3f;
+    out.writeInt16BE(2, row);
+    out.writeInt32BE(8, row + 2);
+    out.writeBigInt64BE(BigInt(digits), row + 6);
+    out.writeInt32BE(len, row + 14);
+    at = row + NUMBERED_ROW_HEAD + len;
+    start = end + 1;
+  }
+  return at;
+}
+
 /**
  * The manifest's lines as one binary COPY stream, in the memory's stream buffer (valid until
- * its next stream); null when there are none.
+ * its next stream); null when there are none. `numbered`: the files are numbered copies, and
+ * each row is (line_no, raw_line).
  */
-export function copyStream(manifestUri: string, memory: CopyMemory = new CopyMemory(), gzip = false): ArrayBuffer | null {
+export function copyStream(manifestUri: string, memory: CopyMemory = new CopyMemory(), gzip = false, numbered = false): ArrayBuffer | null {
   const files = manifestFiles(manifestUri);
   let at = BINARY_COPY_HEADER.copy(memory.stream(BINARY_COPY_HEADER.length), 0);
   for (const path of files) {
-    const bytes = readBytes(path, memory, gzip);
+    let bytes = readBytes(path, memory, gzip);
     // a file that is not valid UTF-8 is read as text is, invalid sequences replaced (U+FFFD)
-    at = writeRowsOfUtf8(isUtf8(bytes) ? bytes : Buffer.from(bytes.toString('utf8'), 'utf8'), memory, at);
+    if (!isUtf8(bytes)) bytes = Buffer.from(bytes.toString('utf8'), 'utf8');
+    at = numbered ? writeNumberedRows(bytes, path, memory, at) : writeRowsOfUtf8(bytes, memory, at);
   }
   if (at === BINARY_COPY_HEADER.length) return null;
   at += BINARY_COPY_TRAILER.copy(memory.stream(at + BINARY_COPY_TRAILER.length), at);
@@ -309,8 +371,13 @@ export class PGliteExecutor implements SqlExecutor {
     const copy = COPY.exec(sql);
     if (copy) {
       const started = performance.now();
-      await this.copy(target, copy[1], hasGzipOption(sql, copy.index + copy[0].length));
-      this.trace?.(`copy (emulated) from ${copy[1]}`.slice(0, 70), performance.now() - started);
+      const afterSource = copy.index + copy[0].length;
+      const numbered = copy[1] !== undefined;
+      if (numbered && !(hasOption(sql, afterSource, 'csv') && hasOption(sql, afterSource, 'explicit_ids'))) {
+        throw new Error('the local COPY of (line_no, raw_line) reads numbered copies only: CSV with EXPLICIT_IDS');
+      }
+      await this.copy(target, copy[2], hasOption(sql, afterSource, 'gzip'), numbered);
+      this.trace?.(`copy (emulated) from ${copy[2]}`.slice(0, 70), performance.now() - started);
       return [];
     }
     let rows: readonly Row[] = [];
@@ -328,13 +395,14 @@ export class PGliteExecutor implements SqlExecutor {
     return rows;
   }
 
-  private async copy(target: Queryable, manifestUri: string, gzip: boolean): Promise<void> {
-    const stream = copyStream(manifestUri, this.copyMemory, gzip);
+  private async copy(target: Queryable, manifestUri: string, gzip: boolean, numbered: boolean): Promise<void> {
+    const stream = copyStream(manifestUri, this.copyMemory, gzip, numbered);
     if (stream === null) return;
     // PGlite (pinned) reads a COPY's /dev/blob through `arrayBuffer()` alone, once per query:
     // handing it the stream's own buffer spares a Blob's copy and PGlite's copy of the Blob
     const source: Pick<Blob, 'arrayBuffer'> = { arrayBuffer: async () => stream };
-    await target.query(`copy streamflix.stg_raw_line (raw_line) from '/dev/blob' with (format binary)`, [], {
+    const columns = numbered ? 'line_no, raw_line' : 'raw_line';
+    await target.query(`copy streamflix.stg_raw_line (${columns}) from '/dev/blob' with (format binary)`, [], {
       blob: source as Blob,
     });
   }

@@ -3,18 +3,19 @@
  * files through the same pipeline/load.ts path the Lambda uses.
  */
 import { randomUUID } from 'node:crypto';
-import { accessSync, constants, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, createReadStream, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import type { Row } from '../pipeline/executor';
-import { CommittedLoadReadError, DEFAULT_SQL_DIR, manifestFor, maxObjectsPerLoad, pendingObjects, runLoad, type FeedKind, type LoadedObject, type LoadResult } from '../pipeline/load';
+import { CommittedLoadReadError, DEFAULT_SQL_DIR, manifestFor, maxObjectsPerLoad, pendingObjects, runLoad, type BronzeObject, type FeedKind, type LoadedObject, type LoadResult } from '../pipeline/load';
+import { isNumberedKind, numberedCopy } from '../pipeline/numbered-copy';
 import { applyMigrations } from '../pipeline/migrations';
 import { shimStatements } from './adapter';
 import { fileErrorReason } from './file-errors';
 import { exportRow, UTC_PARSERS, writeRelationNdjson } from './export';
-import { PGliteExecutor, TransactionRolledBack } from './pglite-executor';
+import { isGzipFile, PGliteExecutor, TransactionRolledBack } from './pglite-executor';
 
 /**
  * Engine upkeep after each load. PGlite has no autovacuum: the staging tables are
@@ -129,6 +130,35 @@ export interface FileLoadOutcome {
 }
 
 /**
+ * A local file as its load's COPY reads it, through a one-entry manifest written in `dir`: an
+ * events file itself, a reference file (catalog, users) through its numbered copy, written
+ * beside the manifest, so that its lines keep their order (pipeline/numbered-copy.ts), as the
+ * Lambda lands it. `objectNo` is its position in the load. Returns the object and the files
+ * written, to remove after the load.
+ */
+export async function localObject(
+  file: { readonly kind: FeedKind; readonly key: string },
+  objectNo: number,
+  dir: string,
+): Promise<{ object: BronzeObject; written: string[] }> {
+  const manifestUri = join(dir, `${randomUUID()}.manifest`);
+  if (!isNumberedKind(file.kind)) {
+    writeFileSync(manifestUri, manifestFor([pathToFileURL(file.key).href]));
+    return { object: { kind: file.kind, key: file.key, manifestUri }, written: [manifestUri] };
+  }
+  const copy = join(dir, `${randomUUID()}.csv.gz`);
+  let bytes: Buffer;
+  try {
+    bytes = await numberedCopy(createReadStream(file.key), { objectNo, gunzip: isGzipFile(file.key) });
+  } catch (e) {
+    throw new Error(`cannot read ${file.key}: ${(e as { code?: string }).code ? fileErrorReason(e) : (e as Error).message}`, { cause: e });
+  }
+  writeFileSync(copy, bytes);
+  writeFileSync(manifestUri, manifestFor([pathToFileURL(copy).href]));
+  return { object: { kind: file.kind, key: file.key, manifestUri, numbered: true }, written: [copy, manifestUri] };
+}
+
+/**
  * The loads of a list of files: reference files (catalog, users) join the load of the next
  * events file, as in the spec's worked example (catalog, users and events as one load), and
  * each events file ends its load, so successive event files stay successive loads, in order.
@@ -231,22 +261,28 @@ export async function openLocalWarehouse(options: LocalWarehouseOptions = {}): P
         const entries = group.map((file) => {
           const path = resolve(file.path);
           assertReadable(path);
-          return { kind: file.kind, key: path, manifestUri: join(manifestDir, `${randomUUID()}.manifest`) };
+          return { kind: file.kind, key: path, manifestUri: '' };
         });
         const pending = new Set((await pendingObjects(exec, entries)).map((o) => o.key));
-        const objects = entries.filter((o) => pending.delete(o.key));
+        const fresh = entries.filter((o) => pending.delete(o.key));
         const skip = (o: (typeof entries)[number]): FileLoadOutcome => {
           progress(`skipped ${o.key}: already loaded`);
           return { kind: o.kind, path: o.key, skipped: true };
         };
-        if (objects.length === 0) {
+        if (fresh.length === 0) {
           outcomes.push(...entries.map(skip));
           continue;
         }
-        for (const o of objects) writeFileSync(o.manifestUri, manifestFor([pathToFileURL(o.key).href]));
         const started = Date.now();
+        const written: string[] = [];
+        const objects: BronzeObject[] = [];
         let result: LoadResult;
         try {
+          for (const [i, o] of fresh.entries()) {
+            const landed = await localObject(o, i + 1, manifestDir);
+            objects.push(landed.object);
+            written.push(...landed.written);
+          }
           result = await runLoad(exec, objects, { copyCredentials: '', loadToken: randomUUID(), sqlDir });
         } catch (e) {
           // a load is one transaction: when it fails, nothing of it is stored and the loads before it
@@ -256,9 +292,9 @@ export async function openLocalWarehouse(options: LocalWarehouseOptions = {}): P
             : e instanceof CommittedLoadReadError ? 'committed, and reading it back failed'
             : 'failed';
           const reason = e instanceof CommittedLoadReadError ? (e.cause as Error).message : (e as Error).message;
-          throw new Error(`load of ${objects.map((o) => o.key).join(', ')} ${what}: ${reason}`, { cause: e });
+          throw new Error(`load of ${fresh.map((o) => o.key).join(', ')} ${what}: ${reason}`, { cause: e });
         } finally {
-          for (const o of objects) rmSync(o.manifestUri, { force: true });
+          for (const path of written) rmSync(path, { force: true });
         }
         // engine upkeep, not logic: see upkeepStatements
         const withEvents = objects.some((o) => o.kind === 'events');
@@ -267,7 +303,7 @@ export async function openLocalWarehouse(options: LocalWarehouseOptions = {}): P
         if (withEvents && eventLoads === 1) await db.exec(AFTER_FIRST_STATISTICS);
         progress(`batch ${result.batchId} ${describeLoad(result)} (${Date.now() - started} ms)`);
         for (const o of entries) {
-          const object = objects.includes(o) ? result.objects.find((x) => x.key === o.key) : undefined;
+          const object = fresh.includes(o) ? result.objects.find((x) => x.key === o.key) : undefined;
           outcomes.push(object ? { kind: o.kind, path: o.key, skipped: false, result, object } : skip(o));
         }
       }

@@ -18,6 +18,12 @@ export interface BronzeObject {
   readonly key: string;
   /** Where COPY reads the one-entry manifest naming this object (`s3://…`, `file:///…` or an absolute path). */
   readonly manifestUri: string;
+  /**
+   * The manifest names the object's numbered copy (`numberedCopy`), whose lines keep their
+   * place in the object as their line_no: reference feeds, where a later line wins.
+   * @default false: the manifest names the object itself, its lines numbered as COPY lands them
+   */
+  readonly numbered?: boolean;
 }
 
 export interface LoadOptions {
@@ -130,8 +136,16 @@ export function copyStatement(object: BronzeObject, copyCredentials: string): st
       `copyCredentials must be '' or iam_role default or iam_role 'arn:aws:iam::<12 digits>:role/<name>'; got ${JSON.stringify(copyCredentials)}`,
     );
   }
-  const gzip = /\.gz$/i.test(object.key) ? ' gzip' : '';
   const creds = copyCredentials === '' ? '' : ` ${copyCredentials}`;
+  if (object.numbered) {
+    // the numbered copy (always gzip): CSV records of line_no and the line quoted, nothing in
+    // a line to escape or reject; EXPLICIT_IDS stores the numbers in the IDENTITY column
+    return (
+      `copy streamflix.stg_raw_line (line_no, raw_line) from '${object.manifestUri}'${creds} manifest gzip csv explicit_ids` +
+      ` acceptinvchars truncatecolumns maxerror ${COPY_MAX_ERRORS} compupdate off statupdate off`
+    );
+  }
+  const gzip = /\.gz$/i.test(object.key) ? ' gzip' : '';
   // Text format with a delimiter JSON never holds unescaped (0x1f), no ESCAPE (backslashes stay
   // literal), NULL AS NUL so no line reads as null. A line COPY still rejects (one holding a raw
   // 0x1f) does not abort the load: rejectedLinesStatement lands it from STL_LOAD_ERRORS.
@@ -151,10 +165,21 @@ export const COPY_MAX_ERRORS = 100000;
  * other line instead of vanishing. Locally the emulated COPY rejects nothing and the shim
  * table is empty.
  */
-export function rejectedLinesStatement(): string {
+export function rejectedLinesStatement(numbered = false): string {
+  if (!numbered) {
+    return (
+      'insert into streamflix.stg_raw_line (raw_line)' +
+      ' select rtrim(e.raw_line) from stl_load_errors as e where e.query = pg_last_copy_id()'
+    );
+  }
+  // A numbered copy's rejected record is `<line_no>,"<line, quotes doubled>"` (its end cut
+  // when over 1,024 bytes): the line is taken back out of it, by positions, not
+  // REGEXP_REPLACE (which replaces every match on Redshift and the first on PostgreSQL).
+  // Its number is lost: an IDENTITY column takes no value in an INSERT.
   return (
     'insert into streamflix.stg_raw_line (raw_line)' +
-    ' select rtrim(e.raw_line) from stl_load_errors as e where e.query = pg_last_copy_id()'
+    ` select replace(substring(r.t, strpos(r.t, ',"') + 2, length(r.t) - strpos(r.t, ',"') - case when right(r.t, 1) = '"' then 2 else 1 end), '""', '"')` +
+    ' from (select rtrim(e.raw_line) as t from stl_load_errors as e where e.query = pg_last_copy_id()) as r'
   );
 }
 
@@ -212,7 +237,7 @@ export function planLoad(objects: readonly BronzeObject[], options: LoadOptions)
   unique.forEach((o, i) => {
     if (!(FEED_KINDS as readonly string[]).includes(o.kind)) throw new Error(`object ${o.key}: kind must be one of ${FEED_KINDS.join(', ')}`);
     if (o.key.length === 0 || o.key.length > 1024) throw new Error(`object key must be 1-1024 characters; got ${o.key.length}`);
-    statements.push(copyStatement(o, options.copyCredentials), rejectedLinesStatement(), stampStatement(i + 1));
+    statements.push(copyStatement(o, options.copyCredentials), rejectedLinesStatement(o.numbered), stampStatement(i + 1));
     params[`source_${i + 1}`] = o.key;
     params[`kind_${i + 1}`] = o.kind;
     params[`object_no_${i + 1}`] = String(i + 1);

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { manifestFor, planLoad, type BronzeObject, type FeedKind } from '../../pipeline/load';
-import type { LocalWarehouse } from '../../local/warehouse';
+import { localObject, type LocalWarehouse } from '../../local/warehouse';
 import { ev, freshWarehouse, load, movie, rows, userSnap, writeLines } from './helpers';
 
 const sessionPlan = async (w: LocalWarehouse): Promise<Record<string, unknown>[]> =>
@@ -189,6 +191,64 @@ describe('user snapshots at one instant from two objects of one load', () => {
       expect(await rows(w, 'select plan, object_no from streamflix.evt_user_snapshot order by object_no')).toEqual([
         { plan: 'basic', object_no: 1 },
         { plan: 'premium', object_no: 2 },
+      ]);
+    } finally {
+      await w.close();
+    }
+  });
+});
+
+/**
+ * Loads one reference file as the local run lands it (`localObject`: its numbered copy), with
+ * the landing table's IDENTITY counting down, as Redshift may number an object's lines in no
+ * file order. `numbered: false` lands the file itself, as before numbered copies.
+ */
+async function loadCountingDown(w: LocalWarehouse, kind: FeedKind, lines: object[], numbered = true): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'counting-down-'));
+  const file = { kind, key: writeLines(lines) };
+  const object = numbered
+    ? (await localObject(file, 1, dir)).object
+    : { ...file, manifestUri: join(dir, 'plain.manifest') };
+  if (!numbered) writeFileSync(object.manifestUri, manifestFor([pathToFileURL(file.key).href]));
+  const plan = planLoad([object], { copyCredentials: '', loadToken: randomUUID() });
+  const countingDown = plan.statements.flatMap((s) =>
+    s.startsWith('copy ') ? ['alter table streamflix.stg_raw_line alter column line_no set increment by -1 restart with 1000', s] : [s],
+  );
+  await w.exec.transaction(countingDown, plan.params);
+}
+
+describe('lines of one object landed in no file order (as Redshift numbers them)', () => {
+  const catalog = [movie('mv-1', 100, ['drama'], 'Old'), movie('mv-2', 50), movie('mv-1', 120, ['action'], 'New')];
+
+  it('keep the later catalog line for an item', async () => {
+    const w = await freshWarehouse();
+    try {
+      await loadCountingDown(w, 'catalog', catalog);
+      expect(await rows(w, "select title, duration_sec, primary_genre from streamflix.dim_content where content_id = 'mv-1'")).toEqual([
+        { title: 'New', duration_sec: 120, primary_genre: 'action' },
+      ]);
+    } finally {
+      await w.close();
+    }
+  });
+
+  it('would keep the earlier one without the numbered copy: the lines really are numbered in reverse here', async () => {
+    const w = await freshWarehouse();
+    try {
+      await loadCountingDown(w, 'catalog', catalog, false);
+      expect(await rows(w, "select title from streamflix.dim_content where content_id = 'mv-1'")).toEqual([{ title: 'Old' }]);
+    } finally {
+      await w.close();
+    }
+  });
+
+  it('keep the later of two user snapshots at one instant', async () => {
+    const w = await freshWarehouse();
+    try {
+      const at = '2026-03-01T00:00:00Z';
+      await loadCountingDown(w, 'users', [userSnap('u-1', at, 'basic'), userSnap('u-2', at, 'basic'), userSnap('u-1', at, 'premium')]);
+      expect((await versions(w)).filter((v) => v.user_id === 'u-1')).toEqual([
+        { user_id: 'u-1', plan: 'premium', version_number: 1, valid_from: '2026-03-01', valid_to: null, is_current: true, is_inferred: false },
       ]);
     } finally {
       await w.close();

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalWarehouse } from '../../local/warehouse';
+import { numberedLineNo } from '../../pipeline/numbered-copy';
 import { ev, freshWarehouse, load, movie, rows, userSnap } from './helpers';
 
 const good = ev({ id: 'g', type: 'play', ts: '2026-11-02T20:00:00Z' });
@@ -119,6 +120,43 @@ describe('a line Redshift COPY rejects (STL_LOAD_ERRORS)', () => {
       expect(out.result).toMatchObject({ linesRead: 2, eventsLoaded: 1, duplicates: 0, quarantined: 1 });
       const [q] = await rows(w, 'select raw_line, reason, detail, source from streamflix.etl_quarantine');
       expect(q).toEqual({ raw_line: '{"event_id":"x"\u001f}', reason: 'malformed_json', detail: null, source: out.path });
+    } finally {
+      await w.close();
+    }
+  });
+});
+
+describe('a record of a numbered copy (a reference file) that COPY rejects', () => {
+  it('lands the line taken out of its record, quarantined and counted under its object', async () => {
+    const w = await freshWarehouse();
+    try {
+      // a numbered copy's record as STL_LOAD_ERRORS keeps it: the line quoted, quotes doubled
+      // (the second cut short, as Redshift keeps only a rejected record's first 1,024 bytes)
+      for (const record of [`${numberedLineNo(1, 2)},"{""content_id"":""x""}?"`, `${numberedLineNo(1, 3)},"{""title"":""a ""cut`]) {
+        await w.db.query(
+          "insert into public.stl_load_errors (query, filename, line_number, raw_line, err_reason) values (-1, 's3://bronze/manifests/t/1.csv.gz', 2, $1, 'Invalid null byte')",
+          [record],
+        );
+      }
+      const out = await load(w, 'catalog', [movie('mv-1', 100)]);
+      expect(out.object).toMatchObject({ linesRead: 3, quarantined: 2 });
+      expect(await rows(w, 'select raw_line, reason, source from streamflix.etl_quarantine order by raw_line')).toEqual([
+        { raw_line: '{"content_id":"x"}?', reason: 'malformed_json', source: out.path },
+        { raw_line: '{"title":"a "cut', reason: 'malformed_json', source: out.path },
+      ]);
+    } finally {
+      await w.close();
+    }
+  });
+});
+
+describe('a quarantined line of a reference file', () => {
+  it('keeps its place in the file in line_no (modulo 10^10), blank lines counted', async () => {
+    const w = await freshWarehouse();
+    try {
+      await load(w, 'catalog', [movie('mv-1', 100), '', '{"content_id":', movie('mv-2', 100)]);
+      const [q] = await rows(w, 'select line_no, line_no % 10000000000 as line_in_file from streamflix.etl_quarantine');
+      expect(q).toEqual({ line_no: numberedLineNo(1, 3), line_in_file: 3 });
     } finally {
       await w.close();
     }

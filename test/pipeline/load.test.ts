@@ -26,6 +26,18 @@ describe('planLoad', () => {
     );
   });
 
+  it('lands a numbered copy into line_no and raw_line as gzip CSV with its numbers (EXPLICIT_IDS), whatever the object key', () => {
+    const numbered = { ...obj('catalog/c.ndjson', 'catalog'), numbered: true };
+    const copy = copyStatement(numbered, ROLE);
+    expect(copy).toMatch(/^copy streamflix\.stg_raw_line \(line_no, raw_line\) from 's3:\/\/bronze-bucket\/manifests\/catalog_c\.ndjson\.manifest' iam_role '[^']+' manifest gzip csv explicit_ids /);
+    expect(copy).not.toMatch(/delimiter|ignoreblanklines/);
+    expect(copy).toMatch(/ maxerror 100000 /);
+    const plan = planLoad([obj('events/a.gz'), numbered], { copyCredentials: ROLE, loadToken: TOKEN });
+    expect(plan.statements.slice(4, 6)).toEqual([copy, rejectedLinesStatement(true)]);
+    expect(plan.statements[2]).toBe(rejectedLinesStatement(false));
+    expect(rejectedLinesStatement(true)).not.toBe(rejectedLinesStatement(false));
+  });
+
   it('lands an object listed twice once', () => {
     const plan = planLoad([obj('a'), obj('a')], { copyCredentials: '', loadToken: TOKEN });
     expect(plan.statements.filter((s) => s.startsWith('copy '))).toHaveLength(1);

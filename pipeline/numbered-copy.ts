@@ -1,0 +1,126 @@
+/**
+ * Reference feeds say "a later line for the same content_id replaces the earlier one", so a
+ * load must know the order of an object's lines. Redshift's COPY does not keep it: its
+ * IDENTITY values "might not match the order in the source files". So a reference object is
+ * landed from a numbered copy: one CSV record per non-empty line, `<line_no>,"<line>"`, whose
+ * line_no COPY stores as given (EXPLICIT_IDS). The Lambda writes the copy to S3 beside the
+ * load's manifests, the local run to its manifest directory; both with this code.
+ *
+ * Event objects are not copied: Firehose writes them by the thousand, and a redelivered event
+ * is the same event whichever of its lines is landed first (docs/decisions.md W2).
+ */
+import { Transform, type Readable, type TransformCallback } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip, createGzip } from 'node:zlib';
+import type { FeedKind } from './load';
+
+/** The feeds landed through numbered copies: the reference feeds, where a later line wins. */
+export const NUMBERED_KINDS: readonly FeedKind[] = ['catalog', 'users'];
+
+export const isNumberedKind = (kind: FeedKind): boolean => NUMBERED_KINDS.includes(kind);
+
+/**
+ * The line_no of a numbered object's lines starts above any IDENTITY value COPY generates
+ * (a billion lines a day for more than two thousand years), so numbered and generated
+ * values never meet in one load.
+ */
+export const NUMBERED_LINE_BASE = 1e15;
+/** Room for each object's lines: line k of the object numbered n is BASE + n × this + k. */
+export const LINES_PER_NUMBERED_OBJECT = 1e10;
+
+/** The line_no of line `line` (1-based, blank lines counted) of the load's object `objectNo`. */
+export function numberedLineNo(objectNo: number, line: number): number {
+  if (!Number.isInteger(objectNo) || objectNo < 1 || objectNo > 99_999) throw new Error(`objectNo must be an integer from 1 to 99999; got ${objectNo}`);
+  if (!Number.isInteger(line) || line < 1 || line >= LINES_PER_NUMBERED_OBJECT) {
+    throw new Error(`line must be an integer from 1 to ${LINES_PER_NUMBERED_OBJECT - 1}; got ${line}: split the file`);
+  }
+  return NUMBERED_LINE_BASE + objectNo * LINES_PER_NUMBERED_OBJECT + line;
+}
+
+const NEWLINE = 0x0a;
+const QUOTE = 0x22;
+
+/** One line's CSV record: its number, then its bytes quoted, quotes doubled. */
+function record(lineNo: number, line: Buffer): Buffer {
+  let quotes = 0;
+  for (let i = line.indexOf(QUOTE); i !== -1; i = line.indexOf(QUOTE, i + 1)) quotes += 1;
+  const head = Buffer.from(`${lineNo},"`, 'latin1');
+  const out = Buffer.allocUnsafe(head.length + line.length + quotes + 2);
+  let at = head.copy(out, 0);
+  if (quotes === 0) at += line.copy(out, at);
+  else {
+    for (const byte of line) {
+      out[at++] = byte;
+      if (byte === QUOTE) out[at++] = QUOTE;
+    }
+  }
+  out[at++] = QUOTE;
+  out[at++] = NEWLINE;
+  return out;
+}
+
+/**
+ * Bytes in, CSV records out: the object's lines cut at '\n' as COPY cuts them (a '\r' stays
+ * in its line), each numbered by its position in the object, blank lines counted; empty lines
+ * are left out, as COPY's IGNOREBLANKLINES leaves them. Bytes pass unchanged: COPY's
+ * ACCEPTINVCHARS and TRUNCATECOLUMNS treat the line as they would treat it unnumbered.
+ */
+export class LineNumberer extends Transform {
+  private rest: Buffer = Buffer.alloc(0);
+  private line = 0;
+
+  constructor(private readonly objectNo: number) {
+    super();
+    numberedLineNo(objectNo, 1); // a bad object number fails here, not at the first line
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+    try {
+      const bytes = this.rest.length === 0 ? chunk : Buffer.concat([this.rest, chunk]);
+      let start = 0;
+      const out: Buffer[] = [];
+      for (let nl = bytes.indexOf(NEWLINE); nl !== -1; nl = bytes.indexOf(NEWLINE, start)) {
+        this.numberLine(bytes.subarray(start, nl), out);
+        start = nl + 1;
+      }
+      this.rest = Buffer.from(bytes.subarray(start));
+      done(null, out.length === 0 ? undefined : Buffer.concat(out));
+    } catch (e) {
+      done(e as Error);
+    }
+  }
+
+  override _flush(done: TransformCallback): void {
+    try {
+      const out: Buffer[] = [];
+      if (this.rest.length > 0) this.numberLine(this.rest, out);
+      done(null, out.length === 0 ? undefined : Buffer.concat(out));
+    } catch (e) {
+      done(e as Error);
+    }
+  }
+
+  private numberLine(line: Buffer, out: Buffer[]): void {
+    this.line += 1;
+    if (line.length > 0) out.push(record(numberedLineNo(this.objectNo, this.line), line));
+  }
+}
+
+export interface NumberedCopyOptions {
+  /** The object's position in its load (1, 2, …): keeps its line numbers apart from the others'. */
+  readonly objectNo: number;
+  /** The object is gzip (its key ends in .gz, as COPY decides); the copy is always gzip. */
+  readonly gunzip: boolean;
+}
+
+/** The gzip bytes of an object's numbered copy, read from `source` as a stream. */
+export async function numberedCopy(source: Readable, options: NumberedCopyOptions): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  const collect = async function* (gzipped: AsyncIterable<Buffer>): AsyncGenerator<never> {
+    for await (const chunk of gzipped) chunks.push(chunk);
+  };
+  const numberer = new LineNumberer(options.objectNo);
+  if (options.gunzip) await pipeline(source, createGunzip(), numberer, createGzip(), collect);
+  else await pipeline(source, numberer, createGzip(), collect);
+  return Buffer.concat(chunks);
+}

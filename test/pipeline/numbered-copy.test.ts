@@ -1,0 +1,97 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pathToFileURL } from 'node:url';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { copyStream } from '../../local/pglite-executor';
+import { manifestFor } from '../../pipeline/load';
+import { LINES_PER_NUMBERED_OBJECT, NUMBERED_LINE_BASE, numberedCopy, numberedLineNo } from '../../pipeline/numbered-copy';
+
+/** The numbered copy of `bytes`, fed in chunks of `chunk` bytes, as text. */
+async function copyText(bytes: Buffer, objectNo = 1, chunk = 1 << 16, gunzip = false): Promise<string> {
+  const chunks: Buffer[] = [];
+  for (let i = 0; i < bytes.length; i += chunk) chunks.push(bytes.subarray(i, i + chunk));
+  return gunzipSync(await numberedCopy(Readable.from(chunks), { objectNo, gunzip })).toString('utf8');
+}
+
+const n = (line: number, objectNo = 1): number => numberedLineNo(objectNo, line);
+
+describe('numberedLineNo', () => {
+  it('puts line k of object n at BASE + n × room + k, above every generated IDENTITY value', () => {
+    expect(numberedLineNo(1, 1)).toBe(NUMBERED_LINE_BASE + LINES_PER_NUMBERED_OBJECT + 1);
+    expect(numberedLineNo(2, 7)).toBe(NUMBERED_LINE_BASE + 2 * LINES_PER_NUMBERED_OBJECT + 7);
+    // the last line of one object stays below the first of the next
+    expect(numberedLineNo(1, LINES_PER_NUMBERED_OBJECT - 1)).toBeLessThan(numberedLineNo(2, 1));
+    expect(Number.isSafeInteger(numberedLineNo(99_999, LINES_PER_NUMBERED_OBJECT - 1))).toBe(true);
+  });
+
+  it('refuses a line or object it cannot number exactly, saying what to do', () => {
+    expect(() => numberedLineNo(0, 1)).toThrow(/objectNo/);
+    expect(() => numberedLineNo(1, 0)).toThrow(/line must be/);
+    expect(() => numberedLineNo(1, LINES_PER_NUMBERED_OBJECT)).toThrow(/split the file/);
+  });
+});
+
+describe('numberedCopy', () => {
+  it('numbers each line by its place in the object, blank lines counted and empty ones left out', async () => {
+    expect(await copyText(Buffer.from('{"a":1}\n\n  \n{"b":2}\n'))).toBe(`${n(1)},"{""a"":1}"\n${n(3)},"  "\n${n(4)},"{""b"":2}"\n`);
+  });
+
+  it('keeps a last line without a line feed, a carriage return, commas and the 0x1f byte inside the quotes', async () => {
+    expect(await copyText(Buffer.from('x,y\r\nlast\u001f'))).toBe(`${n(1)},"x,y\r"\n${n(2)},"last\u001f"\n`);
+  });
+
+  it('is the same whichever way the object is cut into chunks', async () => {
+    const text = Buffer.from(Array.from({ length: 50 }, (_, i) => `{"content_id":"c-${i}","title":"a \\"quoted\\" title"}`).join('\n'));
+    const whole = await copyText(text);
+    for (const chunk of [1, 2, 7, 64]) expect(await copyText(text, 1, chunk)).toBe(whole);
+    expect(whole.split('\n')).toHaveLength(51);
+  });
+
+  it('reads a gzip object and numbers the lines of another object of the load apart', async () => {
+    expect(await copyText(gzipSync('a\nb'), 3, 5, true)).toBe(`${n(1, 3)},"a"\n${n(2, 3)},"b"\n`);
+  });
+
+  it('passes bytes that are not UTF-8 through unchanged (COPY ACCEPTINVCHARS decides on them)', async () => {
+    const raw = gunzipSync(await numberedCopy(Readable.from([Buffer.from([0x7b, 0xff, 0x7d])]), { objectNo: 1, gunzip: false }));
+    expect(raw).toEqual(Buffer.concat([Buffer.from(`${n(1)},`), Buffer.from([0x22, 0x7b, 0xff, 0x7d, 0x22, 0x0a])]));
+  });
+});
+
+describe('the local COPY of a numbered copy', () => {
+  it('lands every line exactly as the unnumbered COPY would, each with its number', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'numbered-'));
+    const lines = ['{"t":"say ""hi"""}', '', 'a,b\r', 'nul\u0000here', 'é"'];
+    const file = join(dir, 'copy.csv.gz');
+    writeFileSync(file, await numberedCopy(Readable.from([Buffer.from(lines.join('\n'))]), { objectNo: 2, gunzip: false }));
+    const manifest = join(dir, 'm.manifest');
+    writeFileSync(manifest, manifestFor([pathToFileURL(file).href]));
+    const stream = Buffer.from(copyStream(manifest, undefined, true, true) as ArrayBuffer);
+    // PostgreSQL's binary COPY: an 19-byte header, then per row a field count and length-prefixed fields
+    const rows: [bigint, string][] = [];
+    for (let at = 19; stream.readInt16BE(at) !== -1; ) {
+      expect(stream.readInt16BE(at)).toBe(2);
+      const lineNo = stream.readBigInt64BE(at + 6);
+      const len = stream.readInt32BE(at + 14);
+      rows.push([lineNo, stream.toString('utf8', at + 18, at + 18 + len)]);
+      at += 18 + len;
+    }
+    expect(rows).toEqual([
+      [BigInt(n(1, 2)), '{"t":"say ""hi"""}'],
+      [BigInt(n(3, 2)), 'a,b\r'],
+      [BigInt(n(4, 2)), 'nul?here'],
+      [BigInt(n(5, 2)), 'é"'],
+    ]);
+  });
+
+  it('refuses a file that is not a numbered copy, naming the byte', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'numbered-'));
+    const file = join(dir, 'plain.ndjson');
+    writeFileSync(file, '{"a":1}\n');
+    const manifest = join(dir, 'm.manifest');
+    writeFileSync(manifest, manifestFor([pathToFileURL(file).href]));
+    expect(() => copyStream(manifest, undefined, false, true)).toThrow(/numbered copy .*plain\.ndjson: not a record of line_no and quoted line at byte 0/);
+  });
+});
