@@ -1,11 +1,32 @@
-import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { Readable } from 'node:stream';
+import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { manifestFor, type BronzeObject } from '../../pipeline/load.js';
+import { isNumberedKind, numberedCopy } from '../../pipeline/numbered-copy.js';
 import type { ListedObject } from './bronze-listing.js';
 import { MANIFEST_PREFIX } from './bucket-layout.js';
 
 /**
- * Writes one one-entry manifest (`mandatory: true`, the exact key) per object, so
- * COPY reads exactly that object and fails loudly if it is gone, never a prefix match.
+ * Writes the numbered copy of a reference object (`pipeline/numbered-copy.ts`) to `copyKey`,
+ * streamed from the object through gunzip (when its key ends in .gz, as COPY decides),
+ * numbering and gzip: only the compressed copy is held in memory.
+ */
+async function writeNumberedCopy(s3: S3Client, bucket: string, key: string, copyKey: string, objectNo: number): Promise<void> {
+  try {
+    const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    if (!(object.Body instanceof Readable)) throw new Error('S3 returned no body stream');
+    const body = await numberedCopy(object.Body, { objectNo, gunzip: /\.gz$/i.test(key) });
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: copyKey, Body: body, ContentType: 'text/csv' }));
+  } catch (e) {
+    throw new Error(`cannot write the numbered copy of s3://${bucket}/${key}: ${(e as Error).message}`, { cause: e });
+  }
+}
+
+/**
+ * Writes one one-entry manifest (`mandatory: true`, the exact key) per object, so COPY reads
+ * exactly that object and fails loudly if it is gone, never a prefix match. A reference
+ * object's manifest names its numbered copy, written first beside it, one at a time (a copy
+ * is held in memory while it is written). Objects are numbered in the given order, as
+ * `planLoad` numbers them.
  */
 export async function writeManifests(
   s3: S3Client,
@@ -13,6 +34,15 @@ export async function writeManifests(
   loadToken: string,
   objects: readonly ListedObject[],
 ): Promise<BronzeObject[]> {
+  const sources: string[] = [];
+  for (const [i, o] of objects.entries()) {
+    if (!isNumberedKind(o.kind)) sources.push(o.key);
+    else {
+      const copyKey = `${MANIFEST_PREFIX}${loadToken}/${i + 1}.csv.gz`;
+      await writeNumberedCopy(s3, bucket, o.key, copyKey, i + 1);
+      sources.push(copyKey);
+    }
+  }
   return Promise.all(
     objects.map(async (o, i) => {
       const key = `${MANIFEST_PREFIX}${loadToken}/${i + 1}.manifest`;
@@ -20,11 +50,12 @@ export async function writeManifests(
         new PutObjectCommand({
           Bucket: bucket,
           Key: key,
-          Body: manifestFor([`s3://${bucket}/${o.key}`]),
+          Body: manifestFor([`s3://${bucket}/${sources[i]}`]),
           ContentType: 'application/json',
         }),
       );
-      return { kind: o.kind, key: o.key, manifestUri: `s3://${bucket}/${key}` };
+      const object: BronzeObject = { kind: o.kind, key: o.key, manifestUri: `s3://${bucket}/${key}` };
+      return isNumberedKind(o.kind) ? { ...object, numbered: true } : object;
     }),
   );
 }

@@ -11,7 +11,7 @@ import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, type IDependable } from 'constructs';
-import { FEED_PREFIXES, MANIFEST_PREFIX } from '../../lambda/sessionizer/bucket-layout.js';
+import { FEED_PREFIXES, MANIFEST_PREFIX, NUMBERED_FEED_PREFIXES } from '../../lambda/sessionizer/bucket-layout.js';
 import { Metric, METRICS_NAMESPACE, SERVICE_DIMENSION } from '../../lambda/sessionizer/telemetry-names.js';
 import { BUNDLED_SQL_DIR, FUNCTION_DEFAULTS, LAMBDA_ENTRIES, lambdaBundling, REPO_SQL_DIR } from './lambda-bundling.js';
 import { notify } from './alarm-topic.js';
@@ -161,7 +161,7 @@ export class Sessionizer extends Construct {
     // Our own role rather than the default one, to avoid the AWSLambdaBasicExecutionRole managed policy.
     this.role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: 'StreamFlix sessionizer: Data API on one cluster, list bronze feeds, write load manifests',
+      description: 'StreamFlix sessionizer: Data API on one cluster, list bronze feeds, read reference feeds, write load manifests',
     });
     logGroup.grantWrite(this.role);
     grantDataApi(this.role, this, props.clusterIdentifier);
@@ -181,6 +181,16 @@ export class Sessionizer extends Construct {
         resources: [props.bronzeBucket.arnForObjects(`${MANIFEST_PREFIX}*`)],
       }),
     );
+    // Reference feeds are landed through numbered copies that keep their line order, which
+    // the sessionizer writes from the objects (pipeline/numbered-copy.ts): it reads those two
+    // prefixes, never events/.
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadReferenceFeeds',
+        actions: ['s3:GetObject'],
+        resources: NUMBERED_FEED_PREFIXES.map((p) => props.bronzeBucket.arnForObjects(`${p}*`)),
+      }),
+    );
     this.role.addToPolicy(
       new iam.PolicyStatement({
         sid: 'EncryptManifestsWithBronzeKey',
@@ -189,12 +199,24 @@ export class Sessionizer extends Construct {
         conditions: { StringEquals: { 'kms:ViaService': `s3.${Stack.of(this).region}.amazonaws.com` } },
       }),
     );
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'DecryptReferenceFeedsWithBronzeKey',
+        actions: ['kms:Decrypt'],
+        resources: [props.bronzeKey.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `s3.${Stack.of(this).region}.amazonaws.com` } },
+      }),
+    );
     acknowledgeWildcards(this.role, [
       { finding: /^Resource::\*$/, reason: DATA_API_WILDCARD_REASON },
       {
         finding: new RegExp(`^Resource::.*/${MANIFEST_PREFIX}\\*$`),
-        reason: 'Each load writes fresh manifests under manifests/<load token>/; writes are limited to that prefix of the bronze bucket.',
+        reason: 'Each load writes fresh manifests and numbered copies under manifests/<load token>/; writes are limited to that prefix of the bronze bucket.',
       },
+      ...NUMBERED_FEED_PREFIXES.map((p) => ({
+        finding: new RegExp(`^Resource::.*/${p}\\*$`),
+        reason: `Reference objects under ${p} are picked at run time and read to write their numbered copies; read-only, that prefix only.`,
+      })),
     ]);
 
     this.function = new nodejs.NodejsFunction(this, 'Function', {

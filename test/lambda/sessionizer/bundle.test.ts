@@ -11,27 +11,35 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { esbuildOptions, LAMBDA_ENTRIES } from '../../../lib/constructs/lambda-bundling.js';
+import { numberedLineNo } from '../../../pipeline/numbered-copy.js';
 import { sessionizerEnv } from '../sql-fixture.js';
 
 interface Seen {
   targets: string[];
   batches: { Sqls: string[]; Parameters?: { name: string; value: string }[] }[];
-  puts: Map<string, string>;
+  puts: Map<string, Buffer>;
 }
 
 const seen: Seen = { targets: [], batches: [], puts: new Map() };
 let server: Server;
 let bundle: string;
 
-const body = (req: IncomingMessage): Promise<string> =>
+const body = (req: IncomingMessage): Promise<Buffer> =>
   new Promise((resolve) => {
-    let text = '';
-    req.on('data', (chunk) => (text += chunk));
-    req.on('end', () => resolve(text));
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
   });
+
+/** The bronze objects the stand-in lists and serves. */
+const OBJECTS: Record<string, Buffer> = {
+  'catalog/c.ndjson': Buffer.from('{"content_id":"a"}\n{"content_id":"b"}\n'),
+  'events/dt=2026-11-21/a.gz': gzipSync('{}\n'),
+};
 
 /** Just enough of the Data API for one load of one object. */
 function dataApi(target: string, input: Record<string, unknown>, sqls: Map<string, string>): unknown {
@@ -71,10 +79,11 @@ function dataApi(target: string, input: Record<string, unknown>, sqls: Map<strin
   }
 }
 
-const LISTING = (prefix: string) =>
-  `<?xml version="1.0" encoding="UTF-8"?><ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>bronze</Name><Prefix>${prefix}</Prefix><KeyCount>${prefix === 'events/' ? 1 : 0}</KeyCount><MaxKeys>1000</MaxKeys><IsTruncated>false</IsTruncated>${
-    prefix === 'events/' ? '<Contents><Key>events/dt=2026-11-21/a.gz</Key><Size>120</Size><StorageClass>STANDARD</StorageClass></Contents>' : ''
-  }</ListBucketResult>`;
+const LISTING = (prefix: string): string => {
+  const keys = Object.keys(OBJECTS).filter((k) => k.startsWith(prefix));
+  const contents = keys.map((k) => `<Contents><Key>${k}</Key><Size>${OBJECTS[k]?.length}</Size><StorageClass>STANDARD</StorageClass></Contents>`).join('');
+  return `<?xml version="1.0" encoding="UTF-8"?><ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>bronze</Name><Prefix>${prefix}</Prefix><KeyCount>${keys.length}</KeyCount><MaxKeys>1000</MaxKeys><IsTruncated>false</IsTruncated>${contents}</ListBucketResult>`;
+};
 
 beforeAll(async () => {
   const sqls = new Map<string, string>();
@@ -85,7 +94,7 @@ beforeAll(async () => {
       const op = target.split('.')[1] as string;
       seen.targets.push(op);
       res.setHeader('content-type', 'application/x-amz-json-1.1');
-      res.end(JSON.stringify(dataApi(op, JSON.parse(text) as Record<string, unknown>, sqls)));
+      res.end(JSON.stringify(dataApi(op, JSON.parse(text.toString('utf8')) as Record<string, unknown>, sqls)));
       return;
     }
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -93,6 +102,13 @@ beforeAll(async () => {
       seen.targets.push(`ListObjectsV2 ${url.searchParams.get('prefix')}`);
       res.setHeader('content-type', 'application/xml');
       res.end(LISTING(url.searchParams.get('prefix') ?? ''));
+      return;
+    }
+    const object = OBJECTS[decodeURIComponent(url.pathname.slice('/bronze/'.length))];
+    if (req.method === 'GET' && object) {
+      seen.targets.push(`GetObject ${url.pathname}`);
+      res.setHeader('content-type', 'application/octet-stream');
+      res.end(object);
       return;
     }
     if (req.method === 'PUT') {
@@ -138,11 +154,21 @@ process.stdout.write('RESULT ' + JSON.stringify(r) + '\\n');`;
   expect(result.status).toBe('loaded');
   expect(seen.targets.slice(0, 3)).toEqual(['ListStatements', 'ListStatements', 'ListStatements']);
   expect(seen.targets).toContain('ListObjectsV2 events/');
-  const [manifestPath, manifest] = [...seen.puts][0] ?? [];
-  expect(manifestPath).toMatch(/^\/bronze\/manifests\/[0-9a-f-]{36}\/1\.manifest$/);
-  expect(JSON.parse(manifest ?? '{}')).toEqual({ entries: [{ url: 's3://bronze/events/dt=2026-11-21/a.gz', mandatory: true }] });
+  expect(seen.targets).toContain('GetObject /bronze/catalog/c.ndjson');
+  const puts = [...seen.puts.keys()];
+  const dir = /^\/bronze\/manifests\/[0-9a-f-]{36}\//.exec(puts[0] ?? '')?.[0];
+  expect(puts.sort()).toEqual([`${dir}1.csv.gz`, `${dir}1.manifest`, `${dir}2.manifest`]);
+  // the catalog through its numbered copy, the events object itself
+  expect(gunzipSync(seen.puts.get(`${dir}1.csv.gz`) ?? gzipSync('')).toString('utf8')).toBe(
+    `${numberedLineNo(1, 1)},"{""content_id"":""a""}"\n${numberedLineNo(1, 2)},"{""content_id"":""b""}"\n`,
+  );
+  const manifest = (n: number): unknown => JSON.parse(seen.puts.get(`${dir}${n}.manifest`)?.toString('utf8') ?? '{}');
+  expect(manifest(1)).toEqual({ entries: [{ url: `s3:/${dir}1.csv.gz`, mandatory: true }] });
+  expect(manifest(2)).toEqual({ entries: [{ url: 's3://bronze/events/dt=2026-11-21/a.gz', mandatory: true }] });
   expect(seen.batches).toHaveLength(1);
-  expect(seen.batches[0]?.Sqls.some((s) => s.startsWith(`copy streamflix.stg_raw_line (raw_line) from 's3://bronze${manifestPath?.slice('/bronze'.length)}'`))).toBe(true);
+  const sqls = seen.batches[0]?.Sqls ?? [];
+  expect(sqls.some((s) => s.startsWith(`copy streamflix.stg_raw_line (line_no, raw_line) from 's3:/${dir}1.manifest'`))).toBe(true);
+  expect(sqls.some((s) => s.startsWith(`copy streamflix.stg_raw_line (raw_line) from 's3:/${dir}2.manifest'`))).toBe(true);
   expect(stdout).toContain('"message":"load committed"');
   expect(stdout).toContain('"Namespace":"StreamFlix/Warehouse"');
 });

@@ -9,7 +9,10 @@ import {
   type StatusString,
   type SubStatementData,
 } from '@aws-sdk/client-redshift-data';
-import { ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { Readable } from 'node:stream';
+import { gunzipSync } from 'node:zlib';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { serviceError } from '../fakes.js';
 import type { AwsClientStub } from 'aws-sdk-client-mock';
 
 type Params = Record<string, string>;
@@ -135,6 +138,10 @@ export class FakeWarehouse {
 export class FakeBronze {
   readonly objects = new Map<string, number>();
   readonly manifests = new Map<string, string>();
+  /** The bytes GetObject returns for a key (default: one line, `{}`). */
+  readonly bodies = new Map<string, Buffer>();
+  /** Numbered copies written, gunzipped. */
+  readonly copies = new Map<string, string>();
   pageSize = 1000;
   /** Keys to list twice (S3 listings may repeat a key across pages). */
   readonly repeated = new Set<string>();
@@ -157,8 +164,13 @@ export class FakeBronze {
         };
       },
     );
-    s3.on(PutObjectCommand).callsFake((input: { Key: string; Body: string }) => {
-      this.manifests.set(input.Key, input.Body);
+    s3.on(GetObjectCommand).callsFake((input: { Key: string }) => {
+      if (!this.objects.has(input.Key)) throw serviceError('NoSuchKey', 'The specified key does not exist.', 404);
+      return { Body: Readable.from([this.bodies.get(input.Key) ?? Buffer.from('{}\n')]) };
+    });
+    s3.on(PutObjectCommand).callsFake((input: { Key: string; Body: string | Buffer }) => {
+      if (typeof input.Body === 'string') this.manifests.set(input.Key, input.Body);
+      else this.copies.set(input.Key, gunzipSync(input.Body).toString('utf8'));
       return {};
     });
   }

@@ -5,16 +5,18 @@ import {
   ListStatementsCommand,
   RedshiftDataClient,
 } from '@aws-sdk/client-redshift-data';
-import { ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { maxObjectsPerLoad, planLoad } from '../../../pipeline/load.js';
+import { numberedLineNo } from '../../../pipeline/numbered-copy.js';
 import { DataApiExecutor } from '../../../lambda/shared/data-api-executor.js';
 import { inFlightStatements } from '../../../lambda/shared/in-flight.js';
 import type { SessionizerConfig } from '../../../lambda/sessionizer/config.js';
 import { runSessionizer, type RunDeps } from '../../../lambda/sessionizer/run.js';
-import { fakeTime } from '../fakes.js';
+import { fakeTime, serviceError } from '../fakes.js';
 import { sqlFixture } from '../sql-fixture.js';
 import { FakeBronze, FakeWarehouse } from './fake-warehouse.js';
 
@@ -82,8 +84,8 @@ describe('a run with new objects', () => {
     const summary = await runSessionizer(deps());
     expect(summary.status).toBe('loaded');
     const objects = [
-      { kind: 'catalog' as const, key: 'catalog/dt=2026-11-21/catalog.ndjson', manifestUri: `s3://streamflix-bronze-dev/manifests/${token(1)}/1.manifest` },
-      { kind: 'users' as const, key: 'users/dt=2026-11-21/users.ndjson', manifestUri: `s3://streamflix-bronze-dev/manifests/${token(1)}/2.manifest` },
+      { kind: 'catalog' as const, key: 'catalog/dt=2026-11-21/catalog.ndjson', manifestUri: `s3://streamflix-bronze-dev/manifests/${token(1)}/1.manifest`, numbered: true },
+      { kind: 'users' as const, key: 'users/dt=2026-11-21/users.ndjson', manifestUri: `s3://streamflix-bronze-dev/manifests/${token(1)}/2.manifest`, numbered: true },
       { kind: 'events' as const, key: 'events/dt=2026-11-21/a.gz', manifestUri: `s3://streamflix-bronze-dev/manifests/${token(1)}/3.manifest` },
       { kind: 'events' as const, key: 'events/dt=2026-11-21/b.gz', manifestUri: `s3://streamflix-bronze-dev/manifests/${token(1)}/4.manifest` },
     ];
@@ -103,6 +105,37 @@ describe('a run with new objects', () => {
     const copy = batches()[0]?.Sqls?.find((s) => s.includes(`manifests/${token(1)}/3.manifest`));
     expect(copy).toContain(`iam_role '${COPY_ROLE}'`);
     expect(copy).toMatch(/ manifest gzip /);
+  });
+
+  it('lands the reference feeds through numbered copies: each line with its place in the object, the manifest naming the copy', async () => {
+    bronze.bodies.set('catalog/dt=2026-11-21/catalog.ndjson', Buffer.from('{"content_id":"a"}\n\n{"content_id":"b"}\n'));
+    await runSessionizer(deps());
+    expect(bronze.copies.get(`manifests/${token(1)}/1.csv.gz`)).toBe(
+      `${numberedLineNo(1, 1)},"{""content_id"":""a""}"\n${numberedLineNo(1, 3)},"{""content_id"":""b""}"\n`,
+    );
+    expect(JSON.parse(bronze.manifests.get(`manifests/${token(1)}/1.manifest`) ?? '{}')).toEqual({
+      entries: [{ url: `s3://streamflix-bronze-dev/manifests/${token(1)}/1.csv.gz`, mandatory: true }],
+    });
+    const copy = batches()[0]?.Sqls?.find((s) => s.includes(`manifests/${token(1)}/1.manifest`));
+    expect(copy).toMatch(/^copy streamflix\.stg_raw_line \(line_no, raw_line\) .* manifest gzip csv explicit_ids /);
+    // the users object is the load's second: its lines are numbered apart from the catalog's
+    expect(bronze.copies.get(`manifests/${token(1)}/2.csv.gz`)).toBe(`${numberedLineNo(2, 1)},"{}"\n`);
+  });
+
+  it('reads a gzip reference object (key ending in .gz) through gunzip', async () => {
+    bronze.objects.delete('catalog/dt=2026-11-21/catalog.ndjson');
+    bronze.objects.set('catalog/dt=2026-11-21/catalog.ndjson.gz', 50);
+    bronze.bodies.set('catalog/dt=2026-11-21/catalog.ndjson.gz', gzipSync('{"content_id":"a"}'));
+    await runSessionizer(deps());
+    expect(bronze.copies.get(`manifests/${token(1)}/1.csv.gz`)).toBe(`${numberedLineNo(1, 1)},"{""content_id"":""a""}"\n`);
+  });
+
+  it('submits no load when a reference object cannot be read, naming it', async () => {
+    s3Mock.on(GetObjectCommand).rejects(serviceError('AccessDenied', 'Access Denied', 403));
+    await expect(runSessionizer(deps())).rejects.toThrow(
+      'cannot write the numbered copy of s3://streamflix-bronze-dev/catalog/dt=2026-11-21/catalog.ndjson: Access Denied',
+    );
+    expect(redshiftMock).not.toHaveReceivedCommand(BatchExecuteStatementCommand);
   });
 
   it('checks for a load in flight under its own name first', async () => {
@@ -129,6 +162,7 @@ describe('a run with new objects', () => {
       'ListObjectsV2', 'ExecuteStatement', 'ExecuteStatement', // catalog/: list, the page's loaded range, pendingObjects
       'ListObjectsV2', 'ExecuteStatement', 'ExecuteStatement', // users/
       'ListObjectsV2', 'ExecuteStatement', 'ExecuteStatement', // events/
+      'GetObject', 'PutObject', 'GetObject', 'PutObject', // the numbered copies of catalog and users, one at a time
       'PutObject', 'PutObject', 'PutObject', 'PutObject', // one manifest per object
       'BatchExecuteStatement', // the load
       'ExecuteStatement', 'ExecuteStatement', // its etl_batch row and loaded keys

@@ -161,19 +161,23 @@ describe('least privilege', () => {
     expect(JSON.stringify(secret[0]?.Resource)).toContain('AdminSecret');
   });
 
-  it('lists only the feed prefixes and writes only manifests', () => {
+  it('lists only the feed prefixes, reads only the reference feeds and writes only manifests', () => {
     const s3 = roleStatements().filter((s) => actionsOf(s).some((a) => a.startsWith('s3:')));
-    expect(s3.map(actionsOf).flat().sort()).toEqual(['s3:ListBucket', 's3:PutObject']);
+    expect(s3.map(actionsOf).flat().sort()).toEqual(['s3:GetObject', 's3:ListBucket', 's3:PutObject']);
+    const get = s3.find((s) => actionsOf(s).includes('s3:GetObject'));
+    // the catalog and users objects, for their numbered copies; never events/
+    expect(JSON.stringify(get?.Resource)).toMatch(/\/catalog\/\*".*\/users\/\*"/);
+    expect(JSON.stringify(get?.Resource)).not.toMatch(/events|manifests/);
     const list = s3.find((s) => actionsOf(s).includes('s3:ListBucket'));
     expect(list?.Condition).toEqual({ StringLike: { 's3:prefix': ['catalog/*', 'users/*', 'events/*'] } });
     const put = s3.find((s) => actionsOf(s).includes('s3:PutObject'));
     expect(JSON.stringify(put?.Resource)).toMatch(/\/manifests\/\*"/);
   });
 
-  it('uses the bronze key only through S3', () => {
+  it('uses the bronze key only through S3: to encrypt what it writes and decrypt what it reads', () => {
     const kms = roleStatements().filter((s) => actionsOf(s).some((a) => a.startsWith('kms:')));
-    expect(kms.map(actionsOf).flat()).toEqual(['kms:GenerateDataKey']);
-    expect(JSON.stringify(kms[0]?.Condition)).toContain('kms:ViaService');
+    expect(kms.map(actionsOf).flat().sort()).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
+    for (const statement of kms) expect(JSON.stringify(statement.Condition)).toContain('kms:ViaService');
   });
 
   it('grants nothing else', () => {
