@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { lint, RULES } from './redshift-lint';
+import { runtimeStatements } from './runtime-sql';
 import { rel, sqlFiles, text } from './sql-paths';
 
 const SAMPLES: Record<string, string> = {
@@ -21,6 +22,7 @@ const SAMPLES: Record<string, string> = {
   'filter-clause': 'select count(*) filter (where a) from t',
   'create-function': 'create function f() returns int as $$ select 1 $$ language sql',
   'leader-node-only': 'select substr(raw_line, 1, 10), now() from streamflix.stg_raw_line',
+  'regexp-replace': "select regexp_replace(raw_line, '^x|y$', '') from streamflix.stg_raw_line",
 };
 
 describe('Redshift lint', () => {
@@ -47,5 +49,9 @@ describe('Redshift lint', () => {
 
   it.each(sqlFiles().map((f) => [rel(f), f]))('%s uses nothing Redshift lacks', (_name, file) => {
     expect(lint(text(file))).toEqual([]);
+  });
+
+  it('finds nothing Redshift lacks in the SQL a load builds at run time', () => {
+    expect(runtimeStatements().flatMap((s) => lint(s).map((rule) => `${rule}: ${s.slice(0, 60)}`))).toEqual([]);
   });
 });

@@ -40,6 +40,12 @@ export const RULES: readonly LintRule[] = [
   { id: 'filter-clause', why: 'no aggregate FILTER (WHERE …): use CASE', pattern: /\bfilter\s*\(\s*where\b/i },
   { id: 'create-function', why: 'no user-defined functions needed (and plpgsql differs)', pattern: /\bcreate\s+(or\s+replace\s+)?function\b/i },
   {
+    // Same name, other results: the local engine would not show what Redshift computes.
+    id: 'regexp-replace',
+    why: 'REGEXP_REPLACE replaces every match on Redshift and the first on PostgreSQL: use REPLACE, SUBSTRING and STRPOS',
+    pattern: /\bregexp_replace\s*\(/i,
+  },
+  {
     // A leader-node-only function fails in any query that touches a user or STL table.
     id: 'leader-node-only',
     why: 'leader-node-only functions (SUBSTR, NOW, CURRENT_TIMESTAMP, AGE, …) fail on tables: use SUBSTRING, GETDATE, SYSDATE',

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { runtimeStatements } from './runtime-sql';
 import { rel, sqlFiles } from './sql-paths';
 
 const run = promisify(execFile);
@@ -39,6 +40,22 @@ describe('every SQL file parses as Redshift SQL (sqlfluff)', () => {
         }
       }),
     );
+    expect(failures).toEqual([]);
+  });
+
+  it('parses the SQL a load builds at run time (COPY of an object and of a numbered copy, rejected lines, stamps)', async () => {
+    const { writeFileSync, mkdtempSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync(join(tmpdir(), 'sqlfluff-runtime-'));
+    const statements = runtimeStatements();
+    expect(statements.filter((s) => s.startsWith('copy '))).toHaveLength(2);
+    const failures: string[] = [];
+    for (const [i, statement] of statements.entries()) {
+      const file = join(dir, `runtime_${i}.sql`);
+      writeFileSync(file, `${statement};\n`);
+      const failure = await parse(file);
+      if (failure) failures.push(`${failure} (${statement.slice(0, 60)})`);
+    }
     expect(failures).toEqual([]);
   });
 
