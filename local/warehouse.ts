@@ -151,7 +151,9 @@ export async function localObject(
   try {
     bytes = await numberedCopy(createReadStream(file.key), { objectNo, gunzip: isGzipFile(file.key) });
   } catch (e) {
-    throw new Error(`cannot read ${file.key}: ${(e as { code?: string }).code ? fileErrorReason(e) : (e as Error).message}`, { cause: e });
+    // as the local COPY words it (a broken gzip stream is zlib's Z_… error)
+    const reason = /^Z_/.test(String((e as { code?: unknown }).code)) ? `not valid gzip (${(e as Error).message})` : fileErrorReason(e);
+    throw new Error(`cannot read ${file.key}: ${reason}`, { cause: e });
   }
   writeFileSync(copy, bytes);
   writeFileSync(manifestUri, manifestFor([pathToFileURL(copy).href]));

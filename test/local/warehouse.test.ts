@@ -1,4 +1,5 @@
-import { appendFileSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -61,6 +62,21 @@ describe('loadFiles', () => {
     expect(c.result).toMatchObject({ linesRead: 0, eventsLoaded: 0, duplicates: 0, quarantined: 0 });
     expect(c.object).toMatchObject({ kind: 'catalog', linesRead: 2, quarantined: 1 });
     expect(await rows(w, 'select content_id from streamflix.dim_content')).toEqual([{ content_id: 'm-1' }]);
+  });
+
+  it('lands a gzip reference file through its numbered copy, and names one whose gzip is broken, storing nothing of its load', async () => {
+    w = await freshWarehouse();
+    const dir = mkdtempSync(join(tmpdir(), 'streamflix-gz-'));
+    const good = join(dir, 'catalog.ndjson.gz');
+    writeFileSync(good, gzipSync(`${JSON.stringify(catalogLine)}\n`));
+    await w.loadFiles([{ kind: 'catalog', path: good }]);
+    expect(await rows(w, 'select content_id from streamflix.dim_content')).toEqual([{ content_id: 'm-1' }]);
+    const broken = join(dir, 'broken.ndjson.gz');
+    writeFileSync(broken, gzipSync(JSON.stringify({ ...catalogLine, content_id: 'm-2' })).subarray(0, 20));
+    await expect(w.loadFiles([{ kind: 'catalog', path: broken }])).rejects.toThrow(
+      `load of ${broken} failed: cannot read ${broken}: not valid gzip (unexpected end of file)`,
+    );
+    expect(await rows(w, 'select count(*)::int as n from streamflix.etl_loaded_object')).toEqual([{ n: 1 }]);
   });
 
   it('skips a file already loaded inside a load with new files', async () => {
