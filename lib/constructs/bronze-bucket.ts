@@ -2,6 +2,7 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { MANIFEST_PREFIX } from '../../lambda/sessionizer/bucket-layout.js';
 import type { BronzeLifecycleConfig } from '../config';
 
 export interface BronzeBucketProps {
@@ -14,6 +15,13 @@ export interface BronzeBucketProps {
   readonly lifecycle: BronzeLifecycleConfig;
   /** Applied to the bucket; `DESTROY` also empties it on delete. */
   readonly removalPolicy: RemovalPolicy;
+  /**
+   * How long a load's scratch objects under `manifests/` (manifests, numbered copies of the
+   * reference feeds) are kept. They are read only while their load runs; a copy of the users
+   * feed holds personal data and must not outlive a deletion from `users/` for long.
+   * @default Duration.days(7)
+   */
+  readonly loadScratchExpiry?: Duration;
 }
 
 /**
@@ -29,12 +37,18 @@ export class BronzeBucket extends Construct {
   public static readonly USERS_PREFIX = 'users/';
   /** Records Firehose could not deliver or process. */
   public static readonly ERRORS_PREFIX = 'errors/';
+  /** A load's scratch objects: manifests and numbered copies, expired after `loadScratchExpiry`. */
+  public static readonly MANIFESTS_PREFIX = MANIFEST_PREFIX;
 
   public readonly bucket: s3.Bucket;
 
   constructor(scope: Construct, id: string, props: BronzeBucketProps) {
     super(scope, id);
     const { lifecycle } = props;
+    const scratchExpiry = props.loadScratchExpiry ?? Duration.days(7);
+    if (scratchExpiry.toDays({ integral: false }) < 1 || !Number.isInteger(scratchExpiry.toDays({ integral: false }))) {
+      throw new Error(`BronzeBucket: loadScratchExpiry must be whole days, at least 1 (S3 expires by day); got ${scratchExpiry.toHumanString()}`);
+    }
     this.bucket = new s3.Bucket(this, 'Bucket', {
       encryption: s3.BucketEncryption.KMS,
       encryptionKey: props.encryptionKey,
@@ -59,6 +73,14 @@ export class BronzeBucket extends Construct {
           expiration: lifecycle.expireAfter,
           noncurrentVersionExpiration: Duration.days(30),
           abortIncompleteMultipartUploadAfter: Duration.days(7),
+        },
+        {
+          // not raw data: expires in every environment, whatever the raw data's retention
+          id: 'load-scratch',
+          prefix: MANIFEST_PREFIX,
+          expiration: scratchExpiry,
+          noncurrentVersionExpiration: Duration.days(1),
+          abortIncompleteMultipartUploadAfter: Duration.days(1),
         },
       ],
     });

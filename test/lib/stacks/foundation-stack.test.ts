@@ -24,6 +24,11 @@ function bronze(template: Template): [string, { Properties: Record<string, unkno
   return entries[0] as [string, { Properties: Record<string, unknown>; DeletionPolicy?: string }];
 }
 
+type Rule = Record<string, unknown>;
+const rules = (bucket: { Properties: Record<string, unknown> }): Rule[] =>
+  (bucket.Properties.LifecycleConfiguration as { Rules: Rule[] }).Rules;
+const rule = (bucket: { Properties: Record<string, unknown> }, id: string): Rule | undefined => rules(bucket).find((r) => r.Id === id);
+
 describe('FoundationStack', () => {
   it('creates a customer-managed data key with rotation', () => {
     dev.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true, Description: Match.stringLikeRegexp('stream, bronze bucket') });
@@ -104,23 +109,35 @@ describe('FoundationStack', () => {
   it('moves bronze objects to Infrequent Access, then Glacier, then expires them per the dev config', () => {
     const [, bucket] = bronze(dev);
     const { bronzeLifecycle } = environments.dev;
-    expect(bucket.Properties.LifecycleConfiguration).toMatchObject({
-      Rules: [
-        {
-          Status: 'Enabled',
-          Transitions: [
-            { StorageClass: 'STANDARD_IA', TransitionInDays: bronzeLifecycle.infrequentAccessAfter.toDays() },
-            { StorageClass: 'GLACIER', TransitionInDays: bronzeLifecycle.glacierAfter.toDays() },
-          ],
-          ExpirationInDays: bronzeLifecycle.expireAfter.toDays(),
-        },
+    expect(rule(bucket, 'tiering')).toMatchObject({
+      Status: 'Enabled',
+      Transitions: [
+        { StorageClass: 'STANDARD_IA', TransitionInDays: bronzeLifecycle.infrequentAccessAfter.toDays() },
+        { StorageClass: 'GLACIER', TransitionInDays: bronzeLifecycle.glacierAfter.toDays() },
       ],
+      ExpirationInDays: bronzeLifecycle.expireAfter.toDays(),
     });
+    expect(rule(bucket, 'tiering')?.Prefix).toBeUndefined();
   });
 
-  it('never expires bronze objects in prod', () => {
+  it('never expires raw bronze objects in prod', () => {
     const [, bucket] = bronze(prod);
-    expect(JSON.stringify(bucket.Properties.LifecycleConfiguration)).not.toContain('"ExpirationInDays"');
+    const expiring = rules(bucket).filter((r) => 'ExpirationInDays' in r);
+    expect(expiring.map((r) => r.Prefix)).toEqual(['manifests/']);
+  });
+
+  it("expires a load's scratch objects (manifests, numbered copies of the reference feeds) after 7 days in every environment", () => {
+    for (const template of [dev, prod]) {
+      const [, bucket] = bronze(template);
+      expect(rule(bucket, 'load-scratch')).toEqual({
+        Id: 'load-scratch',
+        Status: 'Enabled',
+        Prefix: 'manifests/',
+        ExpirationInDays: 7,
+        NoncurrentVersionExpiration: { NoncurrentDays: 1 },
+        AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
+      });
+    }
   });
 
   it('empties and deletes the buckets on destroy in dev', () => {
