@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_SQL_DIR } from '../../pipeline/load';
+import { LINES_PER_NUMBERED_OBJECT } from '../../pipeline/numbered-copy';
 import { groupLoads, openLocalWarehouse, type LocalWarehouse } from '../../local/warehouse';
 import { ev, freshWarehouse, rows, writeLines } from './helpers';
 
@@ -105,6 +106,13 @@ describe('the catalog', () => {
     expect(t.objects).toMatch(/lines_read is every non-blank line landed/);
     const columns = await rows(w, `select a.attname as name, col_description(a.attrelid, a.attnum) as comment from pg_attribute as a where a.attrelid = 'streamflix.etl_batch'::regclass and a.attname in ('lines_read', 'events_loaded', 'duplicates', 'quarantined')`);
     expect(columns.filter((c) => typeof c.comment === 'string' && c.comment !== '')).toHaveLength(4);
+  });
+
+  it('says how to find a quarantined line in its file, on etl_quarantine.line_no, with the modulus the numbered copies use', async () => {
+    w = await freshWarehouse();
+    const [c] = await rows(w, `select col_description('streamflix.etl_quarantine'::regclass, a.attnum) as comment from pg_attribute as a where a.attrelid = 'streamflix.etl_quarantine'::regclass and a.attname = 'line_no'`);
+    expect(c.comment).toContain(`line_no % ${LINES_PER_NUMBERED_OBJECT}`);
+    expect(await rows(w, `select obj_description('streamflix.etl_quarantine'::regclass, 'pg_class') as t`)).toEqual([{ t: expect.stringMatching(/verbatim/) }]);
   });
 
   /** A warehouse on a copy of the SQL whose last load step also runs `statement`. */
