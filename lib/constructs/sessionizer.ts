@@ -181,6 +181,8 @@ export class Sessionizer extends Construct {
         resources: [props.bronzeBucket.arnForObjects(`${MANIFEST_PREFIX}*`)],
       }),
     );
+    // the bronze key only as S3 uses it on the role's behalf
+    const throughS3 = { StringEquals: { 'kms:ViaService': `s3.${Stack.of(this).region}.amazonaws.com` } };
     // Reference feeds are landed through numbered copies that keep their line order, which
     // the sessionizer writes from the objects (pipeline/numbered-copy.ts): it reads those two
     // prefixes, never events/.
@@ -196,16 +198,11 @@ export class Sessionizer extends Construct {
         sid: 'EncryptManifestsWithBronzeKey',
         actions: ['kms:GenerateDataKey'],
         resources: [props.bronzeKey.keyArn],
-        conditions: { StringEquals: { 'kms:ViaService': `s3.${Stack.of(this).region}.amazonaws.com` } },
+        conditions: throughS3,
       }),
     );
     this.role.addToPolicy(
-      new iam.PolicyStatement({
-        sid: 'DecryptReferenceFeedsWithBronzeKey',
-        actions: ['kms:Decrypt'],
-        resources: [props.bronzeKey.keyArn],
-        conditions: { StringEquals: { 'kms:ViaService': `s3.${Stack.of(this).region}.amazonaws.com` } },
-      }),
+      new iam.PolicyStatement({ sid: 'DecryptReferenceFeedsWithBronzeKey', actions: ['kms:Decrypt'], resources: [props.bronzeKey.keyArn], conditions: throughS3 }),
     );
     acknowledgeWildcards(this.role, [
       { finding: /^Resource::\*$/, reason: DATA_API_WILDCARD_REASON },
