@@ -86,6 +86,39 @@ export function recordStatements(m: Migration, available: readonly Migration[]):
 }
 
 /**
+ * Loads and migrations take turns. A deployment's migrations may run while a scheduled load
+ * does, and both may write the same tables (a rebuilt staging table, a copied silver table):
+ * Redshift would then wait, deadlock or abort one of them on a serializable isolation
+ * violation, failing either the load (retried by the next run) or the deployment. Every load
+ * begins by emptying the landing table (`planLoad`); every migration begins by locking it,
+ * once it exists. Both take that table first and nothing before it, so one waits for the
+ * other to commit and neither can hold what the other waits for.
+ */
+export const LANDING_LOCK = 'lock streamflix.stg_raw_line';
+
+export const LANDING_TABLE_QUERY =
+  "select count(*) as n from information_schema.tables where table_schema = 'streamflix' and table_name = 'stg_raw_line'";
+
+/** Whether the landing table exists yet (it is created by a migration, V012). */
+export async function landingTableExists(exec: SqlExecutor): Promise<boolean> {
+  return Number((await exec.query(LANDING_TABLE_QUERY))[0]?.n ?? 0) > 0;
+}
+
+/** One migration's transaction: the landing table's lock (once it exists), the file, its record. */
+export interface MigrationTransaction {
+  readonly statements: readonly string[];
+  readonly params: SqlParams;
+  /** How many statements come before the file's (the lock: 0 or 1). */
+  readonly lead: number;
+}
+
+export function migrationTransaction(m: Migration, available: readonly Migration[], landingExists: boolean): MigrationTransaction {
+  const record = recordStatements(m, available);
+  const lead = landingExists ? [LANDING_LOCK] : [];
+  return { statements: [...lead, ...m.statements, ...record.statements], params: record.params, lead: lead.length };
+}
+
+/**
  * Applies what `planMigrations` returns, each migration with its record in one transaction,
  * planning again after each one (an application can leave views to create again).
  */
@@ -100,8 +133,8 @@ export async function applyMigrations(exec: SqlExecutor, sqlDir: string): Promis
       rows.map((r) => ({ version: String(r.version), checksum: String(r.checksum) })),
     );
     if (!next) return { applied };
-    const record = recordStatements(next, available);
-    await exec.transaction([...next.statements, ...record.statements], record.params);
+    const transaction = migrationTransaction(next, available, await landingTableExists(exec));
+    await exec.transaction(transaction.statements, transaction.params);
     applied.push(next.name);
   }
 }

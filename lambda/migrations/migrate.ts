@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ListStatementsCommand, type RedshiftDataClient, type StatementData } from '@aws-sdk/client-redshift-data';
-import { bootstrapStatements, planMigrations, recordStatements } from '../../pipeline/migrations.js';
+import { bootstrapStatements, landingTableExists, migrationTransaction, planMigrations, recordStatements } from '../../pipeline/migrations.js';
 import { readMigrations, type Migration } from '../../pipeline/sql-files.js';
 import { withThrottleRetry, type ThrottleRetry } from '../shared/backoff.js';
 import { MAX_BATCH_STATEMENTS, type DataApiExecutor } from '../shared/data-api-executor.js';
@@ -65,14 +65,15 @@ export async function pendingMigrations(deps: MigrateDeps, bootstrap: boolean, a
  * @param available the bundle's migrations (`readMigrations(deps.sqlDir)`), read once per step
  */
 export async function submitMigration(deps: MigrateDeps, runToken: string, m: Migration, available: readonly Migration[]): Promise<string> {
-  const record = recordStatements(m, available);
-  if (m.statements.length + record.statements.length > MAX_BATCH_STATEMENTS) {
+  const transaction = migrationTransaction(m, available, await landingTableExists(deps.executor));
+  if (transaction.statements.length > MAX_BATCH_STATEMENTS) {
+    const others = transaction.statements.length - m.statements.length;
     throw new MigrationFailedError(
       `${m.name} has ${m.statements.length} statements; a migration runs as one Data API transaction of at most ` +
-        `${MAX_BATCH_STATEMENTS - record.statements.length} statements (plus its record). Split it into several files.`,
+        `${MAX_BATCH_STATEMENTS - others} statements (plus its record and the landing table's lock). Split it into several files.`,
     );
   }
-  return deps.executor.submitTransaction([...m.statements, ...record.statements], record.params, {
+  return deps.executor.submitTransaction(transaction.statements, transaction.params, {
     statementName: batchName(runToken, m),
     clientToken: batchToken(runToken, m),
   });
@@ -105,16 +106,21 @@ export function runningBatches(deps: MigrateDeps): Promise<StatementData[]> {
   return inFlightStatements(deps.client, BATCH_PREFIX, deps.retry, (name) => name.startsWith(BATCH_PREFIX));
 }
 
-/** Says which file (and which of its statements) a failed batch was. */
-function describeFailure(failure: StatementFailedError, m: Migration | undefined, version: string): string {
+/**
+ * Says which file (and which of its statements) a failed batch was. `lead`: the statements the
+ * batch ran before the file's (the landing table's lock).
+ */
+function describeFailure(failure: StatementFailedError, m: Migration | undefined, version: string, lead: number): string {
   if (!m) return `Migration ${version} failed: ${failure.redshiftError ?? failure.status}`;
   const index = failure.failedStatementIndex;
   const where =
     index === undefined
       ? ''
-      : index < m.statements.length
-        ? ` at statement ${index + 1} of the file`
-        : ' while recording it in schema_migrations';
+      : index < lead
+        ? ' while locking the landing table (to take turns with the loads)'
+        : index - lead < m.statements.length
+          ? ` at statement ${index - lead + 1} of the file`
+          : ' while recording it in schema_migrations';
   return `Migration ${m.name} failed${where}: ${failure.redshiftError ?? failure.status}. Nothing of it was applied; fix it and deploy again.`;
 }
 
@@ -136,9 +142,10 @@ export async function advance(deps: MigrateDeps, runToken: string): Promise<Prog
     const described = await deps.executor.describe(failed.Id);
     const status = described.Status === 'ABORTED' ? 'ABORTED' : 'FAILED';
     const version = (failed.StatementName ?? '').slice(runPrefix(runToken).length);
-    throw new MigrationFailedError(
-      describeFailure(statementFailure({ ...described, Id: failed.Id, Status: status }, failed.StatementName), byVersion.get(version), version),
-    );
+    const m = byVersion.get(version);
+    // the batch's own statements tell whether it began with the lock: the table may exist now and not then
+    const lead = m && described.SubStatements ? Math.max(0, described.SubStatements.length - m.statements.length - recordStatements(m, available).statements.length) : 0;
+    throw new MigrationFailedError(describeFailure(statementFailure({ ...described, Id: failed.Id, Status: status }, failed.StatementName), m, version, lead));
   }
   const running =
     statements.find((s) => (IN_FLIGHT_STATUSES as readonly string[]).includes(s.Status ?? '')) ??

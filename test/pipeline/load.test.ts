@@ -8,6 +8,7 @@ const ROLE = "iam_role 'arn:aws:iam::123456789012:role/streamflix-copy'";
 describe('planLoad', () => {
   it('lands each object with a COPY, the lines it rejected and a stamp, then runs the load steps, then records the objects', () => {
     const plan = planLoad([obj('events/dt=2026-11-02/a.gz'), obj('catalog/c.ndjson', 'catalog')], { copyCredentials: ROLE, loadToken: TOKEN });
+    // the landing table first, the one every migration locks first: loads and migrations take turns
     expect(plan.statements[0]).toBe('delete from streamflix.stg_raw_line');
     expect(plan.statements[1]).toMatch(/^copy streamflix\.stg_raw_line \(raw_line\) from 's3:\/\/bronze-bucket\/manifests\/.*' iam_role 'arn:aws:iam::123456789012:role\/streamflix-copy' manifest gzip delimiter/);
     expect(plan.statements[2]).toBe(rejectedLinesStatement());

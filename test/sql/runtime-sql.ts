@@ -1,4 +1,5 @@
 import { planLoad, type BronzeObject } from '../../pipeline/load';
+import { LANDING_LOCK, LANDING_TABLE_QUERY } from '../../pipeline/migrations';
 
 /**
  * The SQL a load builds in TypeScript rather than reads from `sql/`: the landing of an events
@@ -15,5 +16,5 @@ export function runtimeStatements(): string[] {
     loadToken: '0b0f4c8e-4a43-4f0e-9d8a-3c1f6d7e8a90',
   });
   const landing = 1 + objects.length * 3;
-  return [...plan.statements.slice(0, landing), plan.statements.at(-1) as string];
+  return [...plan.statements.slice(0, landing), plan.statements.at(-1) as string, LANDING_LOCK, LANDING_TABLE_QUERY];
 }

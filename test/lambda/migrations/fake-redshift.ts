@@ -29,6 +29,8 @@ export class FakeRedshift {
   readonly queries: string[] = [];
   /** Status given to the next submitted batch, and its sub-statements for a failure. */
   nextBatch: { status: StatusString; subStatements?: SubStatementData[] } = { status: 'FINISHED' };
+  /** Whether streamflix.stg_raw_line exists (information_schema answers accordingly). */
+  landingTable = false;
 
   /** What a finished batch's bookkeeping statements do to schema_migrations, in their order. */
   private record(sqls: readonly string[], params: Record<string, unknown>): void {
@@ -42,6 +44,17 @@ export class FakeRedshift {
     }
   }
 
+  /** schema_migrations as the fake holds it. */
+  private migrationsResult() {
+    return {
+      ColumnMetadata: [
+        { name: 'version', typeName: 'varchar' },
+        { name: 'checksum', typeName: 'bpchar' },
+      ],
+      Records: [...this.applied].map(([version, checksum]) => [{ stringValue: version }, { stringValue: checksum }]),
+    };
+  }
+
   constructor(mock: AwsClientStub<RedshiftDataClient>) {
     mock.on(ExecuteStatementCommand).callsFake((input: { Sql: string }) => {
       this.queries.push(input.Sql);
@@ -53,13 +66,13 @@ export class FakeRedshift {
       const sql = this.queries[Number(input.Id.slice(1)) - 1] ?? '';
       return { Id: input.Id, Status: 'FINISHED', HasResultSet: sql.startsWith('select') };
     });
-    mock.on(GetStatementResultCommand).callsFake(() => ({
-      ColumnMetadata: [
-        { name: 'version', typeName: 'varchar' },
-        { name: 'checksum', typeName: 'bpchar' },
-      ],
-      Records: [...this.applied].map(([version, checksum]) => [{ stringValue: version }, { stringValue: checksum }]),
-    }));
+    mock.on(GetStatementResultCommand).callsFake((input: { Id: string }) => {
+      const sql = this.queries[Number(input.Id.slice(1)) - 1] ?? '';
+      if (sql.includes('information_schema.tables')) {
+        return { ColumnMetadata: [{ name: 'n', typeName: 'int8' }], Records: [[{ longValue: this.landingTable ? 1 : 0 }]] };
+      }
+      return this.migrationsResult();
+    });
     mock.on(BatchExecuteStatementCommand).callsFake(
       (input: { StatementName: string; Sqls: string[]; Parameters?: { name: string; value: string }[] }) => {
         const params = Object.fromEntries((input.Parameters ?? []).map((p) => [p.name, p.value]));

@@ -62,6 +62,8 @@ async function deploy(type: 'Create' | 'Update' = 'Create', d = deps()): Promise
   }
 }
 
+const batchesNamed = (name: string) => fake.batches.filter((b) => b.name === name);
+
 function markAllApplied(): void {
   for (const m of readMigrations(sqlDir)) fake.applied.set(m.version, m.checksum);
 }
@@ -115,6 +117,21 @@ describe('schema migrations on create', () => {
         { name: 'checksum', value: v002?.checksum },
       ],
     });
+  });
+
+  it('begins each batch by locking the landing table once it exists, so a migration and a load take turns', async () => {
+    fake.landingTable = true;
+    await deploy();
+    const v002 = batchesNamed('streamflix-migrate-req-create-002');
+    expect(v002.map((b) => b.sqls.slice(0, 3))).toEqual([
+      [
+        'lock streamflix.stg_raw_line',
+        'create table if not exists streamflix.fact_viewing_session (session_id varchar(64))',
+        "comment on table streamflix.fact_viewing_session is 'one row per session'",
+      ],
+    ]);
+    // every batch of the deployment, views included
+    expect(fake.batches.every((b) => b.sqls[0] === 'lock streamflix.stg_raw_line')).toBe(true);
   });
 
   it('waits while a migration is still running and submits nothing more', async () => {
@@ -230,6 +247,38 @@ describe('a failing migration', () => {
       'Migration V002__fact_viewing_session.sql failed at statement 2 of the file: ERROR: syntax error at or near "comment"',
     );
     expect(fake.applied.has('002')).toBe(false);
+  });
+
+  it('counts the file\'s statements after the lock when it names the failing one', async () => {
+    fake.landingTable = true;
+    markAllApplied();
+    fake.applied.delete('002');
+    fake.nextBatch = {
+      status: 'FAILED',
+      subStatements: [
+        { Id: 'b1:1', Status: 'FINISHED' },
+        { Id: 'b1:2', Status: 'FINISHED' },
+        { Id: 'b1:3', Status: 'FAILED', Error: 'ERROR: syntax error at or near "comment"' },
+        { Id: 'b1:4', Status: 'ABORTED' },
+        { Id: 'b1:5', Status: 'ABORTED' },
+        { Id: 'b1:6', Status: 'ABORTED' },
+      ],
+    };
+    await expect(deploy('Update')).rejects.toThrow('Migration V002__fact_viewing_session.sql failed at statement 2 of the file');
+  });
+
+  it('says when the landing table\'s lock, not the file, failed', async () => {
+    fake.landingTable = true;
+    markAllApplied();
+    fake.applied.delete('002');
+    fake.nextBatch = {
+      status: 'FAILED',
+      subStatements: [
+        { Id: 'b1:1', Status: 'FAILED', Error: 'ERROR: Query (123) cancelled on user\'s request' },
+        ...[2, 3, 4, 5, 6].map((n) => ({ Id: `b1:${n}`, Status: 'ABORTED' as const })),
+      ],
+    };
+    await expect(deploy('Update')).rejects.toThrow(/V002__fact_viewing_session\.sql failed while locking the landing table \(to take turns with the loads\)/);
   });
 
   it('says when the record, not the file, failed', async () => {
