@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import type { PGlite, Transaction } from '@electric-sql/pglite';
 import type { Row, SqlExecutor, SqlParams, SqlValue } from '../pipeline/executor';
+import { MAX_LINE_BYTES } from '../pipeline/numbered-copy';
 import { paramReferences } from '../pipeline/sql-params';
 import { fileErrorReason } from './file-errors';
 import { adaptStatement } from './adapter';
@@ -55,8 +56,6 @@ const COPY = /^\s*copy\s+streamflix\.stg_raw_line\s*\(\s*(line_no\s*,\s*)?raw_li
 function hasOption(copySql: string, afterSource: number, option: string): boolean {
   return new RegExp(`\\b${option}\\b`, 'i').test(copySql.slice(afterSource).replace(/'[^']*'/g, "''"));
 }
-/** Redshift's varchar(65535) holds bytes; `truncatecolumns` cuts longer lines. */
-const MAX_LINE_BYTES = 65535;
 
 function pathOf(url: string): string {
   if (url.startsWith('file://')) return fileURLToPath(url);

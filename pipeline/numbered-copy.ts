@@ -60,13 +60,31 @@ function record(lineNo: number, line: Buffer): Buffer {
 }
 
 /**
+ * The longest line COPY lands: `raw_line` is varchar(65535), which counts bytes, and COPY's
+ * TRUNCATECOLUMNS cuts a longer value (the local COPY cuts at the same length).
+ */
+export const MAX_LINE_BYTES = 65535;
+
+/** A line's first bytes, cut to MAX_LINE_BYTES at a character boundary (a continuation byte never starts the cut-off part). */
+function cutLine(line: Buffer): Buffer {
+  if (line.length <= MAX_LINE_BYTES) return line;
+  let len = MAX_LINE_BYTES;
+  while (len > 0 && (line[len] & 0xc0) === 0x80) len -= 1;
+  return line.subarray(0, len);
+}
+
+/**
  * Bytes in, CSV records out: the object's lines cut at '\n' as COPY cuts them (a '\r' stays
  * in its line), each numbered by its position in the object, blank lines counted; empty lines
- * are left out, as COPY's IGNOREBLANKLINES leaves them. Bytes pass unchanged: COPY's
- * ACCEPTINVCHARS and TRUNCATECOLUMNS treat the line as they would treat it unnumbered.
+ * are left out, as COPY's IGNOREBLANKLINES leaves them. Bytes pass unchanged, so COPY's
+ * ACCEPTINVCHARS treats a line as it would unnumbered; a line is cut here as TRUNCATECOLUMNS
+ * would cut it, so that a line of any length costs only what COPY keeps of it (Redshift
+ * refuses a row over 4 MB outright: cut, the line is quarantined as malformed instead).
  */
 export class LineNumberer extends Transform {
-  private rest: Buffer = Buffer.alloc(0);
+  /** The current line's bytes so far, at most MAX_LINE_BYTES + 3 (enough to find where to cut). */
+  private parts: Buffer[] = [];
+  private kept = 0;
   private line = 0;
 
   constructor(private readonly objectNo: number) {
@@ -76,14 +94,14 @@ export class LineNumberer extends Transform {
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
     try {
-      const bytes = this.rest.length === 0 ? chunk : Buffer.concat([this.rest, chunk]);
-      let start = 0;
       const out: Buffer[] = [];
-      for (let nl = bytes.indexOf(NEWLINE); nl !== -1; nl = bytes.indexOf(NEWLINE, start)) {
-        this.numberLine(bytes.subarray(start, nl), out);
+      let start = 0;
+      for (let nl = chunk.indexOf(NEWLINE); nl !== -1; nl = chunk.indexOf(NEWLINE, start)) {
+        this.keep(chunk.subarray(start, nl));
+        this.numberLine(out);
         start = nl + 1;
       }
-      this.rest = Buffer.from(bytes.subarray(start));
+      this.keep(chunk.subarray(start));
       done(null, out.length === 0 ? undefined : Buffer.concat(out));
     } catch (e) {
       done(e as Error);
@@ -93,16 +111,29 @@ export class LineNumberer extends Transform {
   override _flush(done: TransformCallback): void {
     try {
       const out: Buffer[] = [];
-      if (this.rest.length > 0) this.numberLine(this.rest, out);
+      if (this.parts.length > 0) this.numberLine(out);
       done(null, out.length === 0 ? undefined : Buffer.concat(out));
     } catch (e) {
       done(e as Error);
     }
   }
 
-  private numberLine(line: Buffer, out: Buffer[]): void {
+  /** Keeps the part of `bytes` the current line can still use; the rest is cut anyway. */
+  private keep(bytes: Buffer): void {
+    const room = MAX_LINE_BYTES + 3 - this.kept;
+    if (bytes.length === 0 || room <= 0) return;
+    // copied: the chunk's buffer may be reused by the stream that handed it over
+    const part = Buffer.from(bytes.subarray(0, room));
+    this.parts.push(part);
+    this.kept += part.length;
+  }
+
+  private numberLine(out: Buffer[]): void {
     this.line += 1;
-    if (line.length > 0) out.push(record(numberedLineNo(this.objectNo, this.line), line));
+    const line = this.parts.length === 1 ? this.parts[0] : Buffer.concat(this.parts);
+    this.parts = [];
+    this.kept = 0;
+    if (line.length > 0) out.push(record(numberedLineNo(this.objectNo, this.line), cutLine(line)));
   }
 }
 

@@ -7,7 +7,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { copyStream } from '../../local/pglite-executor';
 import { manifestFor } from '../../pipeline/load';
-import { LINES_PER_NUMBERED_OBJECT, NUMBERED_LINE_BASE, numberedCopy, numberedLineNo } from '../../pipeline/numbered-copy';
+import { LINES_PER_NUMBERED_OBJECT, MAX_LINE_BYTES, NUMBERED_LINE_BASE, numberedCopy, numberedLineNo } from '../../pipeline/numbered-copy';
 
 /** The numbered copy of `bytes`, fed in chunks of `chunk` bytes, as text. */
 async function copyText(bytes: Buffer, objectNo = 1, chunk = 1 << 16, gunzip = false): Promise<string> {
@@ -48,6 +48,17 @@ describe('numberedCopy', () => {
     const whole = await copyText(text);
     for (const chunk of [1, 2, 7, 64]) expect(await copyText(text, 1, chunk)).toBe(whole);
     expect(whole.split('\n')).toHaveLength(51);
+  });
+
+  it('cuts a line longer than COPY keeps at a character boundary, as TRUNCATECOLUMNS would, and numbers the next', async () => {
+    const long = 'é'.repeat(40_000); // 80,000 bytes: 65,535 would split a character
+    expect(await copyText(Buffer.from(`${long}\nx`), 1, 4096)).toBe(`${n(1)},"${'é'.repeat(32_767)}"\n${n(2)},"x"\n`);
+  });
+
+  it('keeps only what COPY keeps of a line of megabytes (Redshift refuses a row over 4 MB)', async () => {
+    const huge = Buffer.alloc(5 * 1024 * 1024, 'a');
+    const quoted = '""q""';
+    expect(await copyText(Buffer.concat([huge, Buffer.from('\n"q"')]), 1, 65536)).toBe(`${n(1)},"${'a'.repeat(MAX_LINE_BYTES)}"\n${n(2)},"${quoted}"\n`);
   });
 
   it('reads a gzip object and numbers the lines of another object of the load apart', async () => {
