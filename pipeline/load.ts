@@ -139,10 +139,11 @@ export function copyStatement(object: BronzeObject, copyCredentials: string): st
   const creds = copyCredentials === '' ? '' : ` ${copyCredentials}`;
   if (object.numbered) {
     // the numbered copy (always gzip): CSV records of line_no and the line quoted, nothing in
-    // a line to escape or reject; EXPLICIT_IDS stores the numbers in the IDENTITY column
+    // a line to escape; EXPLICIT_IDS stores the numbers in the IDENTITY column; NUL as the
+    // null marker as for the lines of events (W2): a NUL byte must not fail the COPY
     return (
       `copy streamflix.stg_raw_line (line_no, raw_line) from '${object.manifestUri}'${creds} manifest gzip csv explicit_ids` +
-      ` acceptinvchars truncatecolumns maxerror ${COPY_MAX_ERRORS} compupdate off statupdate off`
+      ` null as '\\000' acceptinvchars truncatecolumns maxerror ${COPY_MAX_ERRORS} compupdate off statupdate off`
     );
   }
   const gzip = /\.gz$/i.test(object.key) ? ' gzip' : '';

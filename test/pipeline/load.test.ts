@@ -32,6 +32,8 @@ describe('planLoad', () => {
     const copy = copyStatement(numbered, ROLE);
     expect(copy).toMatch(/^copy streamflix\.stg_raw_line \(line_no, raw_line\) from 's3:\/\/bronze-bucket\/manifests\/catalog_c\.ndjson\.manifest' iam_role '[^']+' manifest gzip csv explicit_ids /);
     expect(copy).not.toMatch(/delimiter|ignoreblanklines/);
+    // NUL is the null marker, as for events: a NUL byte in a line must not fail the COPY
+    expect(copy).toContain(" null as '\\000' ");
     expect(copy).toMatch(/ maxerror 100000 /);
     const plan = planLoad([obj('events/a.gz'), numbered], { copyCredentials: ROLE, loadToken: TOKEN });
     expect(plan.statements.slice(4, 6)).toEqual([copy, rejectedLinesStatement(true)]);
