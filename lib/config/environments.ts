@@ -35,6 +35,7 @@ export const environments = {
       maxObjectsPerRun: 3,
       maxBytesPerRun: 256 * 1024 * 1024,
       freshnessLagThreshold: Duration.hours(2),
+      quarantinedPercentThreshold: 10,
     },
     alarms: {
       email: 'streamflix-dev-alerts@example.com',
@@ -68,6 +69,7 @@ export const environments = {
       maxObjectsPerRun: 3,
       maxBytesPerRun: 1024 * 1024 * 1024,
       freshnessLagThreshold: Duration.hours(1),
+      quarantinedPercentThreshold: 5,
     },
     alarms: {
       email: 'streamflix-staging-alerts@example.com',
@@ -100,6 +102,7 @@ export const environments = {
       maxObjectsPerRun: 3,
       maxBytesPerRun: 2 * 1024 * 1024 * 1024,
       freshnessLagThreshold: Duration.minutes(30),
+      quarantinedPercentThreshold: 2,
     },
     alarms: {
       email: 'streamflix-prod-alerts@example.com',

@@ -68,6 +68,11 @@ export interface SessionizerConfig {
   readonly maxBytesPerRun: number;
   /** Alarm when the newest loaded data is older than this; longer than `schedule`. */
   readonly freshnessLagThreshold: Duration;
+  /**
+   * Alarm when more than this percentage of an hour's event lines, or of its reference-feed
+   * lines, were quarantined (a producer or exporter sending bad data); above 0, at most 100.
+   */
+  readonly quarantinedPercentThreshold: number;
 }
 
 /** Alarm thresholds and where alarms go. */

@@ -182,6 +182,9 @@ function validateSessionizer({ sessionizer: s, delivery }: EnvironmentConfig, pr
   if (s.freshnessLagThreshold.toSeconds({ integral: false }) <= s.schedule.toSeconds({ integral: false })) {
     problem('sessionizer.freshnessLagThreshold', `${s.freshnessLagThreshold.toHumanString()} is not longer than the schedule (${s.schedule.toHumanString()}), so the alarm would fire between healthy runs; make it longer than the schedule`);
   }
+  if (!(s.quarantinedPercentThreshold > 0 && s.quarantinedPercentThreshold <= 100)) {
+    problem('sessionizer.quarantinedPercentThreshold', `${s.quarantinedPercentThreshold} is not a share of lines the alarm can mean; use a percentage above 0, at most 100`);
+  }
 }
 
 function validateAlarms({ alarms: a, delivery }: EnvironmentConfig, problem: Report): void {

@@ -62,6 +62,19 @@ export interface SessionizerProps {
    */
   readonly freshnessLagThreshold?: Duration;
   /**
+   * Alarm when more than this percentage of the lines loaded within `quarantineWindow` were
+   * quarantined, event lines or reference-feed lines (each feed family on its own, so a broken
+   * catalog export does not hide behind millions of events): a producer or an exporter
+   * sending bad data. Above 0, at most 100.
+   * @default 5
+   */
+  readonly quarantinedPercentThreshold?: number;
+  /**
+   * The window the quarantine alarm sums lines over; whole hours, at least the schedule.
+   * @default Duration.hours(1)
+   */
+  readonly quarantineWindow?: Duration;
+  /**
    * How far before the newest loaded date partition each listing starts, for objects
    * that land late in an older partition; whole days. An object older than this when it
    * lands is never listed: the WarehouseStack derives it from the stream's retention
@@ -116,7 +129,8 @@ function positiveInteger(value: number, what: string): number {
  * The scheduled load: EventBridge Scheduler invokes a Lambda that lands new bronze
  * objects in Redshift and sessionizes them, through the Redshift Data API (no VPC).
  * One load at a time (reserved concurrency 1 and an in-flight check), failed
- * invocations to a dead-letter queue, alarms on errors, staleness, missed runs and the queue.
+ * invocations to a dead-letter queue, alarms on errors, staleness, missed runs, the queue
+ * and the share of lines quarantined.
  */
 export class Sessionizer extends Construct {
   public readonly function: nodejs.NodejsFunction;
@@ -128,6 +142,8 @@ export class Sessionizer extends Construct {
   public readonly freshnessAlarm: cloudwatch.Alarm;
   public readonly notRunningAlarm: cloudwatch.Alarm;
   public readonly deadLetterAlarm: cloudwatch.Alarm;
+  /** More than the threshold's share of a window's lines quarantined. */
+  public readonly quarantineAlarm: cloudwatch.Alarm;
   /** Every alarm above, for the operations dashboard. */
   public readonly alarms: cloudwatch.IAlarm[];
 
@@ -145,6 +161,15 @@ export class Sessionizer extends Construct {
     const lag = props.freshnessLagThreshold ?? Duration.hours(1);
     if (lag.toSeconds() <= every.toSeconds()) {
       throw new Error(`freshnessLagThreshold (${lag.toHumanString()}) must be longer than schedule (${every.toHumanString()}), or the alarm fires between two healthy runs.`);
+    }
+    const quarantinedPercent = props.quarantinedPercentThreshold ?? 5;
+    if (!(quarantinedPercent > 0 && quarantinedPercent <= 100)) {
+      throw new Error(`quarantinedPercentThreshold must be above 0 and at most 100 (a percentage of lines); got ${quarantinedPercent}.`);
+    }
+    const quarantineWindow = props.quarantineWindow ?? Duration.hours(1);
+    const windowHours = quarantineWindow.toHours({ integral: false });
+    if (!Number.isInteger(windowHours) || windowHours < 1 || quarantineWindow.toSeconds() < every.toSeconds()) {
+      throw new Error(`quarantineWindow must be whole hours and at least the schedule (${every.toHumanString()}); got ${quarantineWindow.toHumanString()}.`);
     }
     const lookbackDays = (props.listingLookback ?? Duration.days(1)).toDays();
     if (!Number.isInteger(lookbackDays)) throw new Error('listingLookback must be a whole number of days.');
@@ -332,7 +357,39 @@ export class Sessionizer extends Construct {
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       });
-    const alarms = [this.errorsAlarm, this.freshnessAlarm, this.notRunningAlarm, this.deadLetterAlarm];
+    // Bad lines are data, not failures: a load quarantines them and succeeds. Only their share
+    // tells a producer or an exporter sending broken data, so it is watched per feed family,
+    // over a window long enough for a share to mean something.
+    // (metric ids are unique across the alarm: one pair per family)
+    const share = (family: string, lines: keyof typeof Metric, bad: keyof typeof Metric, label: string): cloudwatch.MathExpression =>
+      new cloudwatch.MathExpression({
+        expression: `IF(lines_${family} > 0, 100 * bad_${family} / lines_${family}, 0)`,
+        usingMetrics: {
+          [`lines_${family}`]: this.metric(lines, { period: quarantineWindow }),
+          [`bad_${family}`]: this.metric(bad, { period: quarantineWindow }),
+        },
+        period: quarantineWindow,
+        label,
+      });
+    this.quarantineAlarm = new cloudwatch.MathExpression({
+      expression: 'MAX([events, reference])',
+      usingMetrics: {
+        events: share('events', 'linesRead', 'quarantined', 'Event lines quarantined (%)'),
+        reference: share('reference', 'referenceLinesRead', 'referenceQuarantined', 'Reference-feed lines quarantined (%)'),
+      },
+      period: quarantineWindow,
+      label: 'Lines quarantined (%), the higher of events and reference feeds',
+    }).createAlarm(this, 'QuarantineAlarm', {
+      alarmDescription:
+        `More than ${quarantinedPercent}% of the event lines or of the reference-feed lines loaded in ${quarantineWindow.toHumanString()} were quarantined: ` +
+        'a producer or an exporter is sending bad data. etl_quarantine holds the lines, with their reason and source. See docs/sessionizer.md.',
+      threshold: quarantinedPercent,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      // no load in the window, no share: nothing is known to be wrong (the other alarms cover a stop)
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    const alarms = [this.errorsAlarm, this.freshnessAlarm, this.notRunningAlarm, this.deadLetterAlarm, this.quarantineAlarm];
     // the recovery is news too, as for the other stacks' alarms (alarm-topic.ts, notify)
     for (const alarm of alarms) notify(alarm, props.alarmTopic);
     this.alarms = alarms;

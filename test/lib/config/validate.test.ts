@@ -196,6 +196,14 @@ describe('validateEnvironmentConfig', () => {
     ]);
   });
 
+  it('refuses a quarantine alarm threshold that is not a percentage above 0', () => {
+    for (const quarantinedPercentThreshold of [0, 101, Number.NaN]) {
+      expect(problemsOf(dev((c) => ({ sessionizer: { ...c.sessionizer, quarantinedPercentThreshold } })))).toEqual([
+        expect.stringMatching(/^sessionizer\.quarantinedPercentThreshold: .*use a percentage above 0, at most 100$/),
+      ]);
+    }
+  });
+
   it('refuses an alarm address that is not an e-mail address', () => {
     expect(problemsOf(dev((c) => ({ alarms: { ...c.alarms, email: 'on-call' } })))).toEqual([
       expect.stringMatching(/^alarms\.email: 'on-call' is not an e-mail address/),

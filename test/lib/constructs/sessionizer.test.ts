@@ -197,7 +197,7 @@ describe('alarms', () => {
 
   it('send every alarm and its recovery to the alarm topic', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')) as { Properties: { AlarmActions: unknown[]; OKActions: unknown[] } }[];
-    expect(alarms).toHaveLength(4);
+    expect(alarms).toHaveLength(5);
     for (const alarm of alarms) {
       expect(alarm.Properties.AlarmActions).toHaveLength(1);
       expect(JSON.stringify(alarm.Properties.AlarmActions)).toMatch(/Alarms[0-9A-F]{8}/);
@@ -256,6 +256,26 @@ describe('alarms', () => {
     expect(alarm.DependsOn).toContain(schedule);
   });
 
+  it('alarms when more than the threshold\'s share of an hour\'s event lines, or of its reference-feed lines, was quarantined', () => {
+    const [alarm] = Object.values(template.findResources('AWS::CloudWatch::Alarm', { Properties: { AlarmDescription: Match.stringLikeRegexp('quarantined') } })) as {
+      Properties: { Metrics: { Id: string; Expression?: string; MetricStat?: { Metric: { MetricName: string }; Period: number; Stat: string }; ReturnData?: boolean }[]; Threshold: number; ComparisonOperator: string; TreatMissingData: string; EvaluationPeriods: number };
+    }[];
+    const { Metrics, ...rest } = alarm.Properties;
+    expect(rest).toMatchObject({ Threshold: 5, ComparisonOperator: 'GreaterThanThreshold', EvaluationPeriods: 1, TreatMissingData: 'notBreaching' });
+    const expressions = Metrics.filter((m) => m.Expression).map((m) => m.Expression);
+    expect(expressions.sort()).toEqual([
+      'IF(lines_events > 0, 100 * bad_events / lines_events, 0)',
+      'IF(lines_reference > 0, 100 * bad_reference / lines_reference, 0)',
+      'MAX([events, reference])',
+    ]);
+    const id = (name: string) => Metrics.find((m) => m.MetricStat?.Metric.MetricName === name)?.Id;
+    expect([id('LinesRead'), id('Quarantined'), id('ReferenceLinesRead'), id('ReferenceLinesQuarantined')]).toEqual(['lines_events', 'bad_events', 'lines_reference', 'bad_reference']);
+    // the share is taken per family: its own lines and quarantined lines, summed over the hour
+    const stats = Metrics.filter((m) => m.MetricStat).map((m) => `${m.MetricStat?.Metric.MetricName}/${m.MetricStat?.Stat}/${m.MetricStat?.Period}`);
+    expect(stats.sort()).toEqual(['LinesRead/Sum/3600', 'Quarantined/Sum/3600', 'ReferenceLinesQuarantined/Sum/3600', 'ReferenceLinesRead/Sum/3600']);
+    expect(Metrics.filter((m) => m.ReturnData !== false).map((m) => m.Expression)).toEqual(['MAX([events, reference])']);
+  });
+
   it('alarms on messages in the dead-letter queue', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'ApproximateNumberOfMessagesVisible',
@@ -285,6 +305,12 @@ describe('validation', () => {
   it('refuses a schedule that is not whole minutes', () => {
     const { stack: s, deps } = fresh();
     expect(() => new Sessionizer(s, 'S', props(deps, { schedule: Duration.seconds(90) }))).toThrow(/whole number of minutes/);
+  });
+
+  it('refuses a quarantine threshold that is not a percentage, or a window that is not whole hours of runs', () => {
+    const { stack: s, deps } = fresh();
+    expect(() => new Sessionizer(s, 'A', props(deps, { quarantinedPercentThreshold: 0 }))).toThrow(/quarantinedPercentThreshold must be above 0 and at most 100/);
+    expect(() => new Sessionizer(s, 'B', props(deps, { quarantineWindow: Duration.minutes(90) }))).toThrow(/quarantineWindow must be whole hours/);
   });
 
   it('refuses a non-positive object bound', () => {

@@ -19,8 +19,8 @@ describe('MonitoringStack', () => {
 
   it('shows the state of every alarm of the environment', () => {
     const alarmOutputs = new Set(body.match(/OutputName":"PublishOutputFnGetAtt\w*Alarm\w*Arn\w*"/g));
-    // Kinesis ×2, Firehose ×2, Redshift ×2, and the sessionizer's errors, freshness lag, missed runs and dead letters.
-    expect(alarmOutputs.size).toBe(10);
+    // Kinesis ×2, Firehose ×2, Redshift ×2, and the sessionizer's errors, freshness lag, missed runs, dead letters and quarantined share.
+    expect(alarmOutputs.size).toBe(11);
   });
 
   it.each([

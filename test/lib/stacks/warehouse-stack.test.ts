@@ -301,6 +301,6 @@ describe('WarehouseStack: the loading pipeline', () => {
   });
 
   it('adds the sessionizer alarms to the environment alarms', () => {
-    expect(devStage.warehouse.alarms).toHaveLength(6);
+    expect(devStage.warehouse.alarms).toHaveLength(7);
   });
 });
