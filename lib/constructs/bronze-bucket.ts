@@ -82,6 +82,13 @@ export class BronzeBucket extends Construct {
           noncurrentVersionExpiration: Duration.days(1),
           abortIncompleteMultipartUploadAfter: Duration.days(1),
         },
+        {
+          // the bucket is versioned: each expiry leaves a delete marker, removed once alone
+          // (S3 takes this in a rule without an expiration of its own)
+          id: 'load-scratch-markers',
+          prefix: MANIFEST_PREFIX,
+          expiredObjectDeleteMarker: true,
+        },
       ],
     });
   }

@@ -21,7 +21,9 @@ function bronze(props: Partial<BronzeBucketProps> = {}): Stack {
 describe('the load scratch under manifests/', () => {
   it('expires after the given whole days', () => {
     Template.fromStack(bronze({ loadScratchExpiry: Duration.days(2) })).hasResourceProperties('AWS::S3::Bucket', {
-      LifecycleConfiguration: { Rules: [{ Id: 'tiering' }, { Id: 'load-scratch', Prefix: BronzeBucket.MANIFESTS_PREFIX, ExpirationInDays: 2 }] },
+      LifecycleConfiguration: {
+        Rules: [{ Id: 'tiering' }, { Id: 'load-scratch', Prefix: BronzeBucket.MANIFESTS_PREFIX, ExpirationInDays: 2 }, { Id: 'load-scratch-markers' }],
+      },
     });
   });
 

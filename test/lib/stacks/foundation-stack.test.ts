@@ -137,6 +137,8 @@ describe('FoundationStack', () => {
         NoncurrentVersionExpiration: { NoncurrentDays: 1 },
         AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
       });
+      // each expiry in the versioned bucket leaves a delete marker: removed once it stands alone
+      expect(rule(bucket, 'load-scratch-markers')).toEqual({ Id: 'load-scratch-markers', Status: 'Enabled', Prefix: 'manifests/', ExpiredObjectDeleteMarker: true });
     }
   });
 
