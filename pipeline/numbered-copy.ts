@@ -144,14 +144,25 @@ export interface NumberedCopyOptions {
   readonly gunzip: boolean;
 }
 
+/**
+ * Streams an object's numbered copy, gzip, into `sink`, read from `source`: only what the
+ * sink holds at a time is in memory, however large the object (the Lambda uploads it in parts).
+ */
+export async function writeNumberedCopy(
+  source: Readable,
+  options: NumberedCopyOptions,
+  sink: (gzipped: AsyncIterable<Buffer>) => Promise<void>,
+): Promise<void> {
+  const numberer = new LineNumberer(options.objectNo);
+  if (options.gunzip) await pipeline(source, createGunzip(), numberer, createGzip(), sink);
+  else await pipeline(source, numberer, createGzip(), sink);
+}
+
 /** The gzip bytes of an object's numbered copy, read from `source` as a stream. */
 export async function numberedCopy(source: Readable, options: NumberedCopyOptions): Promise<Buffer> {
   const chunks: Buffer[] = [];
-  const collect = async function* (gzipped: AsyncIterable<Buffer>): AsyncGenerator<never> {
+  await writeNumberedCopy(source, options, async (gzipped) => {
     for await (const chunk of gzipped) chunks.push(chunk);
-  };
-  const numberer = new LineNumberer(options.objectNo);
-  if (options.gunzip) await pipeline(source, createGunzip(), numberer, createGzip(), collect);
-  else await pipeline(source, numberer, createGzip(), collect);
+  });
   return Buffer.concat(chunks);
 }

@@ -202,7 +202,8 @@ export class Sessionizer extends Construct {
     this.role.addToPolicy(
       new iam.PolicyStatement({
         sid: 'WriteLoadManifests',
-        actions: ['s3:PutObject'],
+        // PutObject covers a multipart upload's steps; a failed one is aborted (upload-in-parts.ts)
+        actions: ['s3:PutObject', 's3:AbortMultipartUpload'],
         resources: [props.bronzeBucket.arnForObjects(`${MANIFEST_PREFIX}*`)],
       }),
     );

@@ -11,7 +11,15 @@ import {
 } from '@aws-sdk/client-redshift-data';
 import { Readable } from 'node:stream';
 import { gunzipSync } from 'node:zlib';
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  UploadPartCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import { serviceError } from '../fakes.js';
 import type { AwsClientStub } from 'aws-sdk-client-mock';
 
@@ -140,8 +148,10 @@ export class FakeBronze {
   readonly manifests = new Map<string, string>();
   /** The bytes GetObject returns for a key (default: one line, `{}`). */
   readonly bodies = new Map<string, Buffer>();
-  /** Numbered copies written, gunzipped. */
+  /** Numbered copies written (in one PutObject or in parts), gunzipped. */
   readonly copies = new Map<string, string>();
+  /** Multipart uploads by id: their key and parts so far. */
+  readonly uploads = new Map<string, { key: string; parts: Buffer[] }>();
   pageSize = 1000;
   /** Keys to list twice (S3 listings may repeat a key across pages). */
   readonly repeated = new Set<string>();
@@ -167,6 +177,21 @@ export class FakeBronze {
     s3.on(GetObjectCommand).callsFake((input: { Key: string }) => {
       if (!this.objects.has(input.Key)) throw serviceError('NoSuchKey', 'The specified key does not exist.', 404);
       return { Body: Readable.from([this.bodies.get(input.Key) ?? Buffer.from('{}\n')]) };
+    });
+    s3.on(CreateMultipartUploadCommand).callsFake((input: { Key: string }) => {
+      const id = `upload-${this.uploads.size + 1}`;
+      this.uploads.set(id, { key: input.Key, parts: [] });
+      return { UploadId: id };
+    });
+    s3.on(UploadPartCommand).callsFake((input: { UploadId: string; PartNumber: number; Body: Buffer }) => {
+      (this.uploads.get(input.UploadId) as { parts: Buffer[] }).parts[input.PartNumber - 1] = input.Body;
+      return { ETag: `"part-${input.PartNumber}"` };
+    });
+    s3.on(CompleteMultipartUploadCommand).callsFake((input: { UploadId: string; MultipartUpload: { Parts: { PartNumber: number }[] } }) => {
+      const upload = this.uploads.get(input.UploadId) as { key: string; parts: Buffer[] };
+      const body = Buffer.concat(input.MultipartUpload.Parts.map((p) => upload.parts[p.PartNumber - 1] as Buffer));
+      this.copies.set(upload.key, gunzipSync(body).toString('utf8'));
+      return {};
     });
     s3.on(PutObjectCommand).callsFake((input: { Key: string; Body: string | Buffer }) => {
       if (typeof input.Body === 'string') this.manifests.set(input.Key, input.Body);

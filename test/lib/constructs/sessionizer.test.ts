@@ -163,7 +163,7 @@ describe('least privilege', () => {
 
   it('lists only the feed prefixes, reads only the reference feeds and writes only manifests', () => {
     const s3 = roleStatements().filter((s) => actionsOf(s).some((a) => a.startsWith('s3:')));
-    expect(s3.map(actionsOf).flat().sort()).toEqual(['s3:GetObject', 's3:ListBucket', 's3:PutObject']);
+    expect(s3.map(actionsOf).flat().sort()).toEqual(['s3:AbortMultipartUpload', 's3:GetObject', 's3:ListBucket', 's3:PutObject']);
     const get = s3.find((s) => actionsOf(s).includes('s3:GetObject'));
     // the catalog and users objects, for their numbered copies; never events/
     expect(JSON.stringify(get?.Resource)).toMatch(/\/catalog\/\*".*\/users\/\*"/);
