@@ -3,14 +3,15 @@
  * files through the same pipeline/load.ts path the Lambda uses.
  */
 import { randomUUID } from 'node:crypto';
-import { accessSync, constants, createReadStream, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, createReadStream, createWriteStream, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import type { Row } from '../pipeline/executor';
 import { CommittedLoadReadError, DEFAULT_SQL_DIR, manifestFor, maxObjectsPerLoad, pendingObjects, runLoad, type BronzeObject, type FeedKind, type LoadedObject, type LoadResult } from '../pipeline/load';
-import { isNumberedKind, numberedCopy } from '../pipeline/numbered-copy';
+import { isNumberedKind, writeNumberedCopy } from '../pipeline/numbered-copy';
 import { applyMigrations } from '../pipeline/migrations';
 import { shimStatements } from './adapter';
 import { fileErrorReason } from './file-errors';
@@ -147,15 +148,16 @@ export async function localObject(
     return { object: { kind: file.kind, key: file.key, manifestUri }, written: [manifestUri] };
   }
   const copy = join(dir, `${randomUUID()}.csv.gz`);
-  let bytes: Buffer;
   try {
-    bytes = await numberedCopy(createReadStream(file.key), { objectNo, gunzip: isGzipFile(file.key) });
+    // streamed to its file, as the Lambda streams it to S3 (a partial file goes with the directory)
+    await writeNumberedCopy(createReadStream(file.key), { objectNo, gunzip: isGzipFile(file.key) }, (gzipped) =>
+      pipeline(gzipped, createWriteStream(copy)),
+    );
   } catch (e) {
     // as the local COPY words it (a broken gzip stream is zlib's Z_… error)
     const reason = /^Z_/.test(String((e as { code?: unknown }).code)) ? `not valid gzip (${(e as Error).message})` : fileErrorReason(e);
     throw new Error(`cannot read ${file.key}: ${reason}`, { cause: e });
   }
-  writeFileSync(copy, bytes);
   writeFileSync(manifestUri, manifestFor([pathToFileURL(copy).href]));
   return { object: { kind: file.kind, key: file.key, manifestUri, numbered: true }, written: [copy, manifestUri] };
 }
