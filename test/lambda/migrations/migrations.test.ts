@@ -249,35 +249,31 @@ describe('a failing migration', () => {
     expect(fake.applied.has('002')).toBe(false);
   });
 
-  it('counts the file\'s statements after the lock when it names the failing one', async () => {
+  /**
+   * V002 is pending with the landing table present, and its batch (the lock, the file's two
+   * statements, three of the record) fails at sub-statement `failedAt` (0-based).
+   */
+  function failV002AfterTheLock(failedAt: number, error: string): void {
     fake.landingTable = true;
     markAllApplied();
     fake.applied.delete('002');
     fake.nextBatch = {
       status: 'FAILED',
-      subStatements: [
-        { Id: 'b1:1', Status: 'FINISHED' },
-        { Id: 'b1:2', Status: 'FINISHED' },
-        { Id: 'b1:3', Status: 'FAILED', Error: 'ERROR: syntax error at or near "comment"' },
-        { Id: 'b1:4', Status: 'ABORTED' },
-        { Id: 'b1:5', Status: 'ABORTED' },
-        { Id: 'b1:6', Status: 'ABORTED' },
-      ],
+      subStatements: Array.from({ length: 6 }, (_, i) => ({
+        Id: `b1:${i + 1}`,
+        Status: i < failedAt ? ('FINISHED' as const) : i === failedAt ? ('FAILED' as const) : ('ABORTED' as const),
+        ...(i === failedAt ? { Error: error } : {}),
+      })),
     };
+  }
+
+  it('counts the file\'s statements after the lock when it names the failing one', async () => {
+    failV002AfterTheLock(2, 'ERROR: syntax error at or near "comment"');
     await expect(deploy('Update')).rejects.toThrow('Migration V002__fact_viewing_session.sql failed at statement 2 of the file');
   });
 
   it('says when the landing table\'s lock, not the file, failed', async () => {
-    fake.landingTable = true;
-    markAllApplied();
-    fake.applied.delete('002');
-    fake.nextBatch = {
-      status: 'FAILED',
-      subStatements: [
-        { Id: 'b1:1', Status: 'FAILED', Error: 'ERROR: Query (123) cancelled on user\'s request' },
-        ...[2, 3, 4, 5, 6].map((n) => ({ Id: `b1:${n}`, Status: 'ABORTED' as const })),
-      ],
-    };
+    failV002AfterTheLock(0, "ERROR: Query (123) cancelled on user's request");
     await expect(deploy('Update')).rejects.toThrow(/V002__fact_viewing_session\.sql failed while locking the landing table \(to take turns with the loads\)/);
   });
 
