@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import type { PGlite, Transaction } from '@electric-sql/pglite';
 import type { Row, SqlExecutor, SqlParams, SqlValue } from '../pipeline/executor';
-import { MAX_LINE_BYTES } from '../pipeline/numbered-copy';
+import { keptLength, MAX_LINE_BYTES } from '../pipeline/numbered-copy';
 import { paramReferences } from '../pipeline/sql-params';
 import { fileErrorReason } from './file-errors';
 import { adaptStatement } from './adapter';
@@ -227,11 +227,7 @@ function writeRowsOfUtf8(bytes: Buffer, memory: CopyMemory, at: number): number 
   for (let start = 0; start < bytes.length; ) {
     const nl = bytes.indexOf(0x0a, start);
     const end = nl === -1 ? bytes.length : nl;
-    let len = end - start;
-    if (len > MAX_LINE_BYTES) {
-      len = MAX_LINE_BYTES;
-      while (len > 0 && (bytes[start + len] & 0xc0) === 0x80) len -= 1; // not inside a character
-    }
+    const len = keptLength(bytes, start, end - start);
     if (len > 0) {
       out.writeInt16BE(1, at);
       out.writeInt32BE(len, at + 2);
@@ -279,11 +275,7 @@ function writeNumberedRows(bytes: Buffer, path: string, memory: CopyMemory, at: 
       end = quote + 2;
     }
     if (end < bytes.length && bytes[end] !== 0x0a) throw malformed(end);
-    let len = at - row - NUMBERED_ROW_HEAD;
-    if (len > MAX_LINE_BYTES) {
-      len = MAX_LINE_BYTES;
-      while (len > 0 && (out[row + NUMBERED_ROW_HEAD + len] & 0xc0) === 0x80) len -= 1; // not inside a character
-    }
+    const len = keptLength(out, row + NUMBERED_ROW_HEAD, at - row - NUMBERED_ROW_HEAD);
     const line = out.subarray(row + NUMBERED_ROW_HEAD, row + NUMBERED_ROW_HEAD + len);
     for (let i = line.indexOf(0); i !== -1; i = line.indexOf(0, i + 1)) line[i] = 0x3f;
     out.writeInt16BE(2, row);

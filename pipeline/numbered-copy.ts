@@ -65,12 +65,16 @@ function record(lineNo: number, line: Buffer): Buffer {
  */
 export const MAX_LINE_BYTES = 65535;
 
-/** A line's first bytes, cut to MAX_LINE_BYTES at a character boundary (a continuation byte never starts the cut-off part). */
-function cutLine(line: Buffer): Buffer {
-  if (line.length <= MAX_LINE_BYTES) return line;
+/**
+ * How many of the `length` bytes of a line at `start` COPY keeps: all, or at most
+ * MAX_LINE_BYTES cut at a character boundary (the cut-off part never starts with a
+ * continuation byte). Both COPYs of the local engine and the numbering use it.
+ */
+export function keptLength(bytes: Uint8Array, start: number, length: number): number {
+  if (length <= MAX_LINE_BYTES) return length;
   let len = MAX_LINE_BYTES;
-  while (len > 0 && (line[len] & 0xc0) === 0x80) len -= 1;
-  return line.subarray(0, len);
+  while (len > 0 && (bytes[start + len] & 0xc0) === 0x80) len -= 1;
+  return len;
 }
 
 /**
@@ -133,7 +137,7 @@ export class LineNumberer extends Transform {
     const line = this.parts.length === 1 ? this.parts[0] : Buffer.concat(this.parts);
     this.parts = [];
     this.kept = 0;
-    if (line.length > 0) out.push(record(numberedLineNo(this.objectNo, this.line), cutLine(line)));
+    if (line.length > 0) out.push(record(numberedLineNo(this.objectNo, this.line), line.subarray(0, keptLength(line, 0, line.length))));
   }
 }
 
