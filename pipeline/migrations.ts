@@ -108,14 +108,12 @@ export async function landingTableExists(exec: SqlExecutor): Promise<boolean> {
 export interface MigrationTransaction {
   readonly statements: readonly string[];
   readonly params: SqlParams;
-  /** How many statements come before the file's (the lock: 0 or 1). */
-  readonly lead: number;
 }
 
 export function migrationTransaction(m: Migration, available: readonly Migration[], landingExists: boolean): MigrationTransaction {
   const record = recordStatements(m, available);
   const lead = landingExists ? [LANDING_LOCK] : [];
-  return { statements: [...lead, ...m.statements, ...record.statements], params: record.params, lead: lead.length };
+  return { statements: [...lead, ...m.statements, ...record.statements], params: record.params };
 }
 
 /**
