@@ -15,6 +15,8 @@ export interface OperationsDashboardProps {
   readonly referenceMetrics: readonly cloudwatch.IMetric[];
   /** Now − watermark, seconds. */
   readonly freshnessLagMetric: cloudwatch.IMetric;
+  /** The share of an hour's lines quarantined: graphed with its threshold, beside the counts. */
+  readonly quarantineAlarm: cloudwatch.IAlarm;
 }
 
 const PERIOD = Duration.minutes(5);
@@ -41,8 +43,8 @@ export class OperationsDashboard extends Construct {
         statistic,
         period: PERIOD,
       });
-    const graph = (title: string, metrics: cloudwatch.IMetric[]): cloudwatch.GraphWidget =>
-      new cloudwatch.GraphWidget({ title, left: metrics, width: 8, height: 6 });
+    const graph = (title: string, metrics: cloudwatch.IMetric[], width = 8): cloudwatch.GraphWidget =>
+      new cloudwatch.GraphWidget({ title, left: metrics, width, height: 6 });
 
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
       defaultInterval: Duration.hours(12),
@@ -64,9 +66,10 @@ export class OperationsDashboard extends Construct {
           graph('Redshift: CPU (%) and connections', [redshift('CPUUtilization', 'Average'), redshift('DatabaseConnections', 'Maximum')]),
         ],
         [
-          graph('Loads: event lines read, loaded, duplicates, quarantined', [...props.loadMetrics]),
-          graph('Loads: reference-feed lines read, quarantined', [...props.referenceMetrics]),
-          graph('Loads: freshness lag (s)', [props.freshnessLagMetric]),
+          graph('Loads: event lines read, loaded, duplicates, quarantined', [...props.loadMetrics], 6),
+          graph('Loads: reference-feed lines read, quarantined', [...props.referenceMetrics], 6),
+          new cloudwatch.AlarmWidget({ title: 'Loads: lines quarantined (%) against the alarm', alarm: props.quarantineAlarm, width: 6, height: 6 }),
+          graph('Loads: freshness lag (s)', [props.freshnessLagMetric], 6),
         ],
       ],
     });

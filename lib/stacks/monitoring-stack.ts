@@ -15,6 +15,8 @@ export interface MonitoringStackProps extends StackProps {
   readonly referenceMetrics: readonly cloudwatch.IMetric[];
   /** The sessionizer's freshness lag (now − watermark), seconds. */
   readonly freshnessLagMetric: cloudwatch.IMetric;
+  /** The sessionizer's alarm on the share of lines quarantined, graphed with its threshold. */
+  readonly quarantineAlarm: cloudwatch.IAlarm;
 }
 
 /**
@@ -35,6 +37,7 @@ export class MonitoringStack extends Stack {
       loadMetrics: props.loadMetrics,
       referenceMetrics: props.referenceMetrics,
       freshnessLagMetric: props.freshnessLagMetric,
+      quarantineAlarm: props.quarantineAlarm,
     }).dashboard;
   }
 }

@@ -72,6 +72,8 @@ export class WarehouseStack extends Stack {
   public readonly referenceMetrics: readonly cloudwatch.IMetric[];
   /** Seconds between now and the warehouse watermark, as of each sessionizer run. */
   public readonly freshnessLagMetric: cloudwatch.IMetric;
+  /** The share of an hour's lines quarantined, against its threshold (for the dashboard's graph of it). */
+  public readonly quarantineAlarm: cloudwatch.IAlarm;
 
   constructor(scope: Construct, id: string, props: WarehouseStackProps) {
     super(scope, id, props);
@@ -123,6 +125,7 @@ export class WarehouseStack extends Stack {
     );
     this.referenceMetrics = (['referenceLinesRead', 'referenceQuarantined'] as const).map((name) => sessionizer.metric(name, { period }));
     this.freshnessLagMetric = sessionizer.metric('freshnessLag', { statistic: cloudwatch.Stats.MAXIMUM, period });
+    this.quarantineAlarm = sessionizer.quarantineAlarm;
   }
 
   /**

@@ -66,6 +66,7 @@ export class StreamflixStage extends Stage {
       loadMetrics: this.warehouse.loadMetrics,
       referenceMetrics: this.warehouse.referenceMetrics,
       freshnessLagMetric: this.warehouse.freshnessLagMetric,
+      quarantineAlarm: this.warehouse.quarantineAlarm,
       description: describe('operations dashboard'),
     });
 

@@ -23,6 +23,15 @@ describe('MonitoringStack', () => {
     expect(alarmOutputs.size).toBe(11);
   });
 
+  it('graphs the share of lines quarantined against its alarm, from the alarm itself', () => {
+    const at = body.indexOf('Loads: lines quarantined (%) against the alarm');
+    expect(at).toBeGreaterThan(-1);
+    // the widget's own properties: up to the next widget
+    const widget = body.slice(at, body.indexOf('"type', at + 1));
+    expect(widget).toContain('annotations');
+    expect(widget).toMatch(/"OutputName":"PublishOutputFnGetAttSessionizerQuarantineAlarm\w*Arn\w*"/);
+  });
+
   it.each([
     ['Kinesis iterator age', 'GetRecords.IteratorAgeMilliseconds'],
     ['Kinesis write throttling', 'WriteProvisionedThroughputExceeded'],
