@@ -247,7 +247,7 @@ const NUMBERED_ROW_HEAD = 2 + 4 + 8 + 4; // field count, line_no's length and va
 
 /**
  * Writes a numbered copy's CSV records (`<line_no>,"<line, quotes doubled>"`, one per line, as
- * `numberedCopy` writes them) as rows of (line_no, raw_line), the line treated as
+ * `writeNumberedCopy` writes them) as rows of (line_no, raw_line), the line treated as
  * `writeRowsOfUtf8` treats it. Redshift's CSV reader would reject a record of another shape;
  * this copy is ours, so one is an error naming its byte. Returns the offset after the last row.
  */

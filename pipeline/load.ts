@@ -19,7 +19,7 @@ export interface BronzeObject {
   /** Where COPY reads the one-entry manifest naming this object (`s3://…`, `file:///…` or an absolute path). */
   readonly manifestUri: string;
   /**
-   * The manifest names the object's numbered copy (`numberedCopy`), whose lines keep their
+   * The manifest names the object's numbered copy (`writeNumberedCopy`), whose lines keep their
    * place in the object as their line_no: reference feeds, where a later line wins.
    * @default false: the manifest names the object itself, its lines numbered as COPY lands them
    */

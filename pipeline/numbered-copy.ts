@@ -161,12 +161,3 @@ export async function writeNumberedCopy(
   if (options.gunzip) await pipeline(source, createGunzip(), numberer, createGzip(), sink);
   else await pipeline(source, numberer, createGzip(), sink);
 }
-
-/** The gzip bytes of an object's numbered copy, read from `source` as a stream. */
-export async function numberedCopy(source: Readable, options: NumberedCopyOptions): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  await writeNumberedCopy(source, options, async (gzipped) => {
-    for await (const chunk of gzipped) chunks.push(chunk);
-  });
-  return Buffer.concat(chunks);
-}

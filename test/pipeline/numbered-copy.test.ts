@@ -7,7 +7,16 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { copyStream } from '../../local/pglite-executor';
 import { manifestFor } from '../../pipeline/load';
-import { LINES_PER_NUMBERED_OBJECT, MAX_LINE_BYTES, NUMBERED_LINE_BASE, numberedCopy, numberedLineNo } from '../../pipeline/numbered-copy';
+import { LINES_PER_NUMBERED_OBJECT, MAX_LINE_BYTES, NUMBERED_LINE_BASE, numberedLineNo, writeNumberedCopy, type NumberedCopyOptions } from '../../pipeline/numbered-copy';
+
+/** The gzip bytes of an object's numbered copy, collected from the sink. */
+async function numberedCopy(source: Readable, options: NumberedCopyOptions): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  await writeNumberedCopy(source, options, async (gzipped) => {
+    for await (const chunk of gzipped) chunks.push(chunk);
+  });
+  return Buffer.concat(chunks);
+}
 
 /** The numbered copy of `bytes`, fed in chunks of `chunk` bytes, as text. */
 async function copyText(bytes: Buffer, objectNo = 1, chunk = 1 << 16, gunzip = false): Promise<string> {
@@ -34,7 +43,7 @@ describe('numberedLineNo', () => {
   });
 });
 
-describe('numberedCopy', () => {
+describe('writeNumberedCopy', () => {
   it('numbers each line by its place in the object, blank lines counted and empty ones left out', async () => {
     expect(await copyText(Buffer.from('{"a":1}\n\n  \n{"b":2}\n'))).toBe(`${n(1)},"{""a"":1}"\n${n(3)},"  "\n${n(4)},"{""b"":2}"\n`);
   });
