@@ -138,8 +138,8 @@ function readText(path: string): string {
 
 function truncateBytes(line: string): string {
   if (line.length * 3 <= MAX_LINE_BYTES || Buffer.byteLength(line, 'utf8') <= MAX_LINE_BYTES) return line;
-  const cut = Buffer.from(line, 'utf8').subarray(0, MAX_LINE_BYTES).toString('utf8');
-  return cut.endsWith('\uFFFD') ? cut.slice(0, -1) : cut;
+  const bytes = Buffer.from(line, 'utf8');
+  return bytes.toString('utf8', 0, keptLength(bytes, 0, bytes.length));
 }
 
 function manifestFiles(manifestUri: string): string[] {
