@@ -7,7 +7,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { copyStream } from '../../local/pglite-executor';
 import { manifestFor } from '../../pipeline/load';
-import { LINES_PER_NUMBERED_OBJECT, MAX_LINE_BYTES, NUMBERED_LINE_BASE, numberedLineNo, writeNumberedCopy, type NumberedCopyOptions } from '../../pipeline/numbered-copy';
+import { keptLength, LINES_PER_NUMBERED_OBJECT, MAX_LINE_BYTES, NUMBERED_LINE_BASE, numberedLineNo, writeNumberedCopy, type NumberedCopyOptions } from '../../pipeline/numbered-copy';
 
 /** The gzip bytes of an object's numbered copy, collected from the sink. */
 async function numberedCopy(source: Readable, options: NumberedCopyOptions): Promise<Buffer> {
@@ -77,6 +77,55 @@ describe('writeNumberedCopy', () => {
   it('passes bytes that are not UTF-8 through unchanged (COPY ACCEPTINVCHARS decides on them)', async () => {
     const raw = gunzipSync(await numberedCopy(Readable.from([Buffer.from([0x7b, 0xff, 0x7d])]), { objectNo: 1, gunzip: false }));
     expect(raw).toEqual(Buffer.concat([Buffer.from(`${n(1)},`), Buffer.from([0x22, 0x7b, 0xff, 0x7d, 0x22, 0x0a])]));
+  });
+});
+
+/** The numbered copy as the format says, written the plain way: split, skip empty, cut, quote. */
+function plainCopy(bytes: Buffer, objectNo: number): Buffer {
+  const records: Buffer[] = [];
+  const lines: Buffer[] = [];
+  let start = 0;
+  for (let nl = bytes.indexOf(0x0a); nl !== -1; nl = bytes.indexOf(0x0a, start)) {
+    lines.push(bytes.subarray(start, nl));
+    start = nl + 1;
+  }
+  lines.push(bytes.subarray(start));
+  for (const [i, line] of lines.entries()) {
+    if (line.length === 0) continue;
+    const kept = line.subarray(0, keptLength(line, 0, line.length)).toString('latin1'); // latin1: byte for byte
+    records.push(Buffer.from(`${numberedLineNo(objectNo, i + 1)},"${kept.replaceAll('"', '""')}"\n`, 'latin1'));
+  }
+  return Buffer.concat(records);
+}
+
+/** A small deterministic generator (mulberry32), so that a failure can be replayed. */
+function random(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe('writeNumberedCopy against the plain reading of its format', () => {
+  it('writes the same bytes for random objects in random chunks: quotes, blank runs, long lines, split characters', async () => {
+    const pieces = ['{"a":"b"}', '"', '\n', '\n'.repeat(120), ',', '\r', 'é', '\u{1F600}', ' ', 'x'.repeat(70_000), '\u001f'];
+    for (let seed = 1; seed <= 12; seed++) {
+      const next = random(seed);
+      const parts: Buffer[] = [];
+      for (let i = 0; i < 400; i++) parts.push(Buffer.from(pieces[Math.floor(next() * (next() < 0.02 ? pieces.length : pieces.length - 1))]));
+      if (seed % 3 === 0) parts.push(Buffer.from([0xff, 0xc3])); // bytes that are not UTF-8, last
+      const bytes = Buffer.concat(parts);
+      const chunk = 1 + Math.floor(next() * 9000);
+      const objectNo = 1 + Math.floor(next() * 99_999);
+      const chunks: Buffer[] = [];
+      for (let i = 0; i < bytes.length; i += chunk) chunks.push(bytes.subarray(i, i + chunk));
+      const copy = gunzipSync(await numberedCopy(Readable.from(chunks), { objectNo, gunzip: false }));
+      const plain = plainCopy(bytes, objectNo);
+      expect(copy.equals(plain), `seed ${seed}, chunks of ${chunk}`).toBe(true);
+    }
   });
 });
 
