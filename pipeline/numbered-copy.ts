@@ -201,7 +201,7 @@ export async function writeNumberedCopy(
 ): Promise<void> {
   const numberer = new LineNumberer(options.objectNo);
   // the fastest level: the copy is read once, by COPY, and deleted within days, while its time
-  // is the Lambda's (the default level took twice as long for a tenth fewer bytes)
+  // is the Lambda's (the default level took 1.7 times as long, for 12 % fewer bytes)
   const gzip = createGzip({ level: constants.Z_BEST_SPEED });
   if (options.gunzip) await pipeline(source, createGunzip(), numberer, gzip, sink);
   else await pipeline(source, numberer, gzip, sink);
