@@ -188,11 +188,26 @@ export interface NumberedCopyOptions {
   readonly objectNo: number;
   /** The object is gzip (its key ends in .gz, as COPY decides); the copy is always gzip. */
   readonly gunzip: boolean;
+  /**
+   * Stops the copy when aborted (the Lambda's deadline): the streams are destroyed and the
+   * sink's iteration fails, so that it can clean up.
+   * @default the copy runs to its end
+   */
+  readonly signal?: AbortSignal;
 }
+
+/** An error a stream gets because another one of its chain failed or was stopped, not a cause. */
+const isStreamConsequence = (e: unknown): boolean =>
+  (e as { code?: unknown }).code === 'ERR_STREAM_PREMATURE_CLOSE' || (e as { name?: unknown }).name === 'AbortError';
 
 /**
  * Streams an object's numbered copy, gzip, into `sink`, read from `source`: only what the
  * sink holds at a time is in memory, however large the object (the Lambda uploads it in parts).
+ *
+ * Settles only once both the chain and the sink have: a failing sink has finished its own
+ * clean-up (an upload aborted) by then, which a frozen Lambda would otherwise never send.
+ * The error is the one that caused the failure (the source's, or the sink's own, such as
+ * S3's), not the stream error the other side got in consequence.
  */
 export async function writeNumberedCopy(
   source: Readable,
@@ -203,6 +218,21 @@ export async function writeNumberedCopy(
   // the fastest level: the copy is read once, by COPY, and deleted within days, while its time
   // is the Lambda's (the default level took 1.7 times as long, for 12 % fewer bytes)
   const gzip = createGzip({ level: constants.Z_BEST_SPEED });
-  if (options.gunzip) await pipeline(source, createGunzip(), numberer, gzip, sink);
-  else await pipeline(source, numberer, gzip, sink);
+  const chain = options.gunzip ? pipeline(source, createGunzip(), numberer, gzip, { signal: options.signal }) : pipeline(source, numberer, gzip, { signal: options.signal });
+  // the sink reads beside the chain, not as its last stage, so that its own error and
+  // clean-up are its own; one that stops reading early must not leave the chain waiting
+  const sinking = sink(gzip).then(
+    () => {
+      if (gzip.readableEnded) return;
+      const early = new Error("the numbered copy's sink stopped reading before the copy ended");
+      gzip.destroy(early);
+      throw early;
+    },
+    (e: unknown) => {
+      gzip.destroy();
+      throw e;
+    },
+  );
+  const failures = (await Promise.allSettled([chain, sinking])).flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+  if (failures.length > 0) throw failures.find((e) => !isStreamConsequence(e)) ?? failures[0];
 }

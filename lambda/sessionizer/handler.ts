@@ -48,16 +48,17 @@ export async function handler(_event: unknown, context: Context): Promise<RunSum
   logger.addContext(context);
   const retry: ThrottleRetry = { maxAttempts: 8, initialDelayMs: 200, maxDelayMs: 10_000, multiplier: 2, sleep: realSleep };
   const remaining = context.getRemainingTimeInMillis();
-  // one deadline for every statement it runs, not a fresh budget per statement
+  // one deadline for every statement it runs (and the copies before them), not a fresh budget per step
+  const deadlineLeaving = (leaveMs: number) => Date.now() + Math.max(1_000, remaining - leaveMs);
   const executorLeaving = (leaveMs: number) =>
-    new DataApiExecutor({ ...config, client: redshift, statementName: config.statementName, deadline: Date.now() + Math.max(1_000, remaining - leaveMs) });
+    new DataApiExecutor({ ...config, client: redshift, statementName: config.statementName, deadline: deadlineLeaving(leaveMs) });
   const executor = executorLeaving(RESERVE_MS);
   // a load that commits just before its deadline is still read back, within the reserve
   const readBack = executorLeaving(FLUSH_MS);
   try {
     const inFlight = async () =>
       (await inFlightStatements(redshift, config.statementName, retry)).map((s) => s.Id ?? 'unknown');
-    const summary = await runSessionizer({ config, executor, readBack, s3, inFlight, newLoadToken: randomUUID });
+    const summary = await runSessionizer({ config, executor, readBack, s3, inFlight, newLoadToken: randomUUID, copyDeadline: deadlineLeaving(RESERVE_MS) });
     report(summary, metrics, logger, Date.now());
     return summary;
   } catch (error) {

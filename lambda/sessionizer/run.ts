@@ -21,6 +21,12 @@ export interface RunDeps {
   readonly inFlight: () => Promise<string[]>;
   /** A UUID per run: names the batch, its manifests, and its etl_batch row. */
   readonly newLoadToken: () => string;
+  /**
+   * When the numbered copies of reference objects must have finished (epoch ms); on AWS the
+   * executor's deadline, so that a copy too large for one run fails with a reason.
+   * @default no deadline
+   */
+  readonly copyDeadline?: number;
 }
 
 export type RunSummary =
@@ -70,7 +76,7 @@ export async function runSessionizer(deps: RunDeps): Promise<RunSummary> {
   if (selection.objects.length === 0) return { status: 'nothing-pending', watermark };
 
   const loadToken = deps.newLoadToken();
-  const objects = await writeManifests(deps.s3, config.bronzeBucket, loadToken, selection.objects);
+  const objects = await writeManifests(deps.s3, config.bronzeBucket, loadToken, selection.objects, { deadline: deps.copyDeadline });
   const keys = objects.map((o) => o.key);
   try {
     const result = await runLoad(executor, objects, {

@@ -109,6 +109,29 @@ function random(seed: number): () => number {
   };
 }
 
+describe('writeNumberedCopy when its sink fails', () => {
+  const many = () => Readable.from(Array.from({ length: 200 }, (_, i) => Buffer.from(`{"n":${i},"pad":"${'x'.repeat(2000)}"}\n`)));
+
+  it("fails with the sink's own error, not the chain's, when the sink fails before reading", async () => {
+    await expect(writeNumberedCopy(many(), { objectNo: 1, gunzip: false }, () => Promise.reject(new Error('no room')))).rejects.toThrow('no room');
+  });
+
+  it('fails, and does not wait for ever, when the sink stops reading early without an error', async () => {
+    const sink = async (gzipped: AsyncIterable<Buffer>) => {
+      for await (const chunk of gzipped) if (chunk.length > 0) return;
+    };
+    await expect(writeNumberedCopy(many(), { objectNo: 1, gunzip: false }, sink)).rejects.toThrow(/sink stopped reading before the copy ended|premature close/i);
+  });
+
+  it("fails with the source's error when the object breaks off", async () => {
+    const broken = new Readable({ read() { this.destroy(new Error('socket hang up')); } });
+    const sink = async (gzipped: AsyncIterable<Buffer>) => {
+      for await (const chunk of gzipped) void chunk;
+    };
+    await expect(writeNumberedCopy(broken, { objectNo: 1, gunzip: false }, sink)).rejects.toThrow('socket hang up');
+  });
+});
+
 describe('writeNumberedCopy against the plain reading of its format', () => {
   it('writes the same bytes for random objects in random chunks: quotes, blank runs, long lines, split characters', async () => {
     const pieces = ['{"a":"b"}', '"', '\n', '\n'.repeat(120), ',', '\r', 'é', '\u{1F600}', ' ', 'x'.repeat(70_000), '\u001f'];

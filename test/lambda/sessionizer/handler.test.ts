@@ -1,6 +1,7 @@
 import 'aws-sdk-client-mock-vitest/extend';
 import { BatchExecuteStatementCommand, RedshiftDataClient } from '@aws-sdk/client-redshift-data';
-import { S3Client } from '@aws-sdk/client-s3';
+import { Readable } from 'node:stream';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -65,6 +66,23 @@ describe('the sessionizer handler', () => {
     warehouse.running.push({ Id: 'earlier', StatementName: 'streamflix-load-dev', Status: 'PICKED' });
     expect(await handler({}, context)).toMatchObject({ status: 'skipped-in-flight', inFlight: ['earlier'] });
     expect(documents()).toContainEqual(expect.objectContaining({ message: expect.stringContaining('another load is in flight') }));
+  });
+
+  it('stops a reference copy that would outlast the invocation, and says what to change', async () => {
+    bronze.objects.set('users/2026-11-21.ndjson', 100);
+    // an object that takes longer to read than the invocation has: a line every 10 ms, no end
+    s3Mock.on(GetObjectCommand).callsFake(() => ({
+      Body: new Readable({
+        read() {
+          setTimeout(() => this.push(Buffer.from('{"user_id":"u-1"}\n')), 10);
+        },
+      }),
+    }));
+    // the reserve (30 s) plus a little: the copy's deadline is at least a second away
+    const short = { ...context, getRemainingTimeInMillis: () => 30_500 } as Context;
+    await expect(handler({}, short)).rejects.toThrow(/numbered copy of s3:\/\/.*users\/2026-11-21\.ndjson did not finish within this run/);
+    expect(redshiftMock).toHaveReceivedCommandTimes(BatchExecuteStatementCommand, 0);
+    expect(documents()).toContainEqual(expect.objectContaining({ level: 'ERROR', message: expect.stringContaining('load failed') }));
   });
 
   it('fails the invocation with the Redshift error, logged', async () => {
